@@ -1,0 +1,422 @@
+//! The book builds and is consistent: every SUMMARY entry exists, no directive or code block is left
+//! broken in the HTML, every internal link and anchor resolves, chapters and examples name each other
+//! both ways, Part I keeps every portal label verbatim, and every output the book shows is what the
+//! example prints today.
+//!
+//! `cargo build --examples && XKEYS_BLESS=1 cargo test --test book` rewrites the shown outputs from the
+//! examples (then review the diff).
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::root;
+
+fn book_dir() -> PathBuf {
+    root().join("book")
+}
+
+/// The chapter files SUMMARY.md links, in order.
+fn summary_files() -> Vec<String> {
+    let summary = std::fs::read_to_string(book_dir().join("SUMMARY.md")).expect("SUMMARY.md");
+    summary
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .filter(|f| f.ends_with(".md"))
+        .map(str::to_string)
+        .collect()
+}
+
+fn chapter_text(file: &str) -> String {
+    std::fs::read_to_string(book_dir().join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// Builds the book once (into target/book-test, so a running `mdbook serve` is left alone).
+fn built() -> &'static Path {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = root().join("target").join("book-test");
+        let _ = std::fs::remove_dir_all(&out);
+        let mut book = mdbook_driver::MDBook::load(root()).expect("book.toml and SUMMARY.md load");
+        book.config.build.build_dir = out.clone();
+        book.build().expect("the book builds");
+        out
+    })
+}
+
+fn html_of(file: &str) -> String {
+    let html = built().join(file.replace(".md", ".html"));
+    std::fs::read_to_string(&html).unwrap_or_else(|e| panic!("{}: {e}", html.display()))
+}
+
+/// The page's own content, without mdBook's theme (menus, scripts).
+fn main_of(html: &str) -> &str {
+    let start = html.find("<main>").unwrap_or(0);
+    let end = html[start..]
+        .find("</main>")
+        .map_or(html.len(), |e| start + e);
+    &html[start..end]
+}
+
+#[test]
+fn summary_entries_exist() {
+    let files = summary_files();
+    assert!(
+        files.len() >= 8,
+        "SUMMARY.md lists too few chapters: {files:?}"
+    );
+    for f in &files {
+        assert!(
+            book_dir().join(f).is_file(),
+            "SUMMARY.md links {f}, which doesn't exist"
+        );
+    }
+}
+
+#[test]
+fn html_has_no_leftover_directives_or_empty_code_blocks() {
+    for file in summary_files() {
+        let html = html_of(&file);
+        let main = main_of(&html);
+        assert!(
+            !main.contains("{{#"),
+            "{file}: an mdBook directive was left unexpanded (a broken include?)"
+        );
+        let mut rest = main;
+        while let Some(i) = rest.find("<pre><code") {
+            let after = &rest[i..];
+            let open_end = after.find('>').expect("tag end") + 1;
+            let close = after.find("</code>").expect("code block closes");
+            let body = &after[open_end..close];
+            assert!(
+                !body.trim().is_empty(),
+                "{file}: an empty code block (a misspelled ANCHOR?) near: {}",
+                &after[..open_end]
+            );
+            rest = &after[close..];
+        }
+    }
+}
+
+#[test]
+fn internal_links_and_anchors_resolve() {
+    let out = built();
+    let mut broken = Vec::new();
+    for file in summary_files() {
+        let html = html_of(&file);
+        for href in main_of(&html)
+            .split("href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+        {
+            if href.contains("://") || href.starts_with("mailto:") {
+                continue;
+            }
+            let (path, anchor) = href.split_once('#').unwrap_or((href, ""));
+            let page = if path.is_empty() {
+                file.replace(".md", ".html")
+            } else {
+                path.to_string()
+            };
+            let target = out.join(&page);
+            let Ok(target_html) = std::fs::read_to_string(&target) else {
+                broken.push(format!("{file}: link to {href}: {page} doesn't exist"));
+                continue;
+            };
+            if !anchor.is_empty() && !target_html.contains(&format!("id=\"{anchor}\"")) {
+                broken.push(format!("{file}: link to {href}: no #{anchor} in {page}"));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// Example names a text mentions: `--example NAME` and `examples/NAME.rs`.
+fn examples_named(text: &str) -> BTreeSet<String> {
+    let name = |s: &str| {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+    };
+    let mut names = BTreeSet::new();
+    for part in text.split("--example ").skip(1) {
+        names.insert(name(part.trim_start()));
+    }
+    for part in text.split("examples/").skip(1) {
+        let n = name(part);
+        if part[n.len()..].starts_with(".rs") {
+            names.insert(n);
+        }
+    }
+    names.remove("");
+    names
+}
+
+fn existing_examples() -> BTreeSet<String> {
+    std::fs::read_dir(root().join("examples"))
+        .expect("examples/")
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".rs")
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+#[test]
+fn chapters_and_examples_name_each_other() {
+    let existing = existing_examples();
+    let mut shown = BTreeSet::new();
+    for file in summary_files() {
+        for name in examples_named(&chapter_text(&file)) {
+            assert!(
+                existing.contains(&name),
+                "{file} names the example {name}, which doesn't exist in examples/"
+            );
+            shown.insert(name);
+        }
+    }
+    for name in &existing {
+        assert!(
+            shown.contains(name),
+            "examples/{name}.rs is not shown by any chapter in SUMMARY.md"
+        );
+    }
+}
+
+#[test]
+fn every_chapter_the_crate_points_to_exists() {
+    let files = summary_files();
+    for chapter in xkeys::chapters::ALL {
+        assert!(
+            files.iter().any(|f| f == chapter.file_name()),
+            "{chapter} is not in SUMMARY.md"
+        );
+        if let Some((_, anchor)) = chapter.file.split_once('#') {
+            assert!(
+                html_of(chapter.file_name()).contains(&format!("id=\"{anchor}\"")),
+                "{chapter}: no #{anchor}"
+            );
+        }
+    }
+}
+
+#[test]
+fn fences_follow_the_conventions() {
+    for file in summary_files() {
+        let text = chapter_text(&file);
+        let mut in_fence = false;
+        for (i, line) in text.lines().enumerate() {
+            let Some(info) = line.trim_start().strip_prefix("```") else {
+                continue;
+            };
+            if in_fence {
+                in_fence = false;
+                continue;
+            }
+            in_fence = true;
+            let at = format!("{file}:{}", i + 1);
+            assert!(
+                !info.trim().is_empty(),
+                "{at}: a bare ``` fence (say rust, sh, text or dotenv)"
+            );
+            assert!(
+                !info.contains("should_panic"),
+                "{at}: should_panic passes even when it fails to compile"
+            );
+            if info.starts_with("rust") && info.contains("ignore") {
+                let next = text.lines().nth(i + 1).unwrap_or("");
+                assert!(
+                    next.starts_with("{{#include"),
+                    "{at}: rust,ignore is only for {{{{#include}}}} of an example"
+                );
+            }
+        }
+    }
+}
+
+/// Part I keeps every step's portal label verbatim, in quotes, in its own chapter.
+#[test]
+fn part_one_keeps_every_label_verbatim() {
+    let labels: &[(&str, &[&str])] = &[
+        (
+            "register-a-project.md",
+            &[
+                "https://developer.x.com",
+                "https://developer.x.com/en/portal/dashboard",
+                "'Create Project'",
+                "'Project name'",
+                "'Next'",
+                "'botize'",
+                "'Select a use case'",
+                "'Making a bot'",
+                "'Project description'",
+                "We use the API to automate tasks between different services on Botize",
+            ],
+        ),
+        (
+            "register-an-app.md",
+            &[
+                "'App name'",
+                "'Next'",
+                "'botize123'",
+                "'API Key'",
+                "'API Key Secret'",
+                "'Bearer Token'",
+                "'App Settings'",
+            ],
+        ),
+        (
+            "configure-read-and-write-access.md",
+            &[
+                "'User authentication settings'",
+                "'Set up'",
+                "'App permissions'",
+                "'Read and write and Direct message'",
+                "'Type of App'",
+                "'Web App, Automated App or Bot'",
+                "'App Info'",
+                "'Callback URI / Redirect URL'",
+                "https://botize.com/callback/twitter",
+                "'Website URL'",
+                "https://botize.com",
+                "'Save'",
+                "'Yes'",
+                "'Changing permissions might affect your App'",
+                "'Client ID'",
+                "'Client Secret'",
+                "'Done'",
+            ],
+        ),
+        (
+            "get-the-api-key-and-secret.md",
+            &[
+                "'Keys and tokens'",
+                "'Regenerate'",
+                "'Consumer Keys'",
+                "'API Key'",
+                "'API Key Secret'",
+                "'Yes, I saved them'",
+            ],
+        ),
+        (
+            "get-the-access-token-and-secret.md",
+            &[
+                "'Generate'",
+                "'Access Token and Secret'",
+                "'Authentication Tokens'",
+                "'Access Token'",
+                "'Access Token Secret'",
+                "'Yes, I saved them'",
+            ],
+        ),
+    ];
+    let files = summary_files();
+    for (file, wanted) in labels {
+        assert!(
+            files.iter().any(|f| f == file),
+            "{file} is not in SUMMARY.md"
+        );
+        let text = chapter_text(file);
+        for label in *wanted {
+            assert!(text.contains(label), "{file} lacks {label} verbatim");
+        }
+        assert!(text.contains("\n1. "), "{file}: the steps are not numbered");
+        assert!(text.contains("](images/"), "{file}: no illustration");
+    }
+}
+
+/// A block the book shows as an example's output: the example, its `.env` input and the text shown.
+struct ShownOutput {
+    file: String,
+    example: String,
+    args: Vec<String>,
+    env_file: Option<String>,
+    shown: String,
+    /// Byte range of the shown text in the chapter, for blessing.
+    range: std::ops::Range<usize>,
+}
+
+/// Finds `<!-- output-of: EXAMPLE [ARGS] -->` markers followed by a ```text block; the input is the
+/// nearest ```dotenv block before the marker.
+fn shown_outputs(file: &str, text: &str) -> Vec<ShownOutput> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("<!-- output-of: ") {
+        let at = from + i;
+        let line_end = text[at..].find("-->").expect("marker closes") + at;
+        let mut words = text[at + "<!-- output-of: ".len()..line_end]
+            .split_whitespace()
+            .map(str::to_string);
+        let example = words.next().expect("example name");
+        let args: Vec<String> = words.collect();
+        let env_file = text[..at].rfind("```dotenv\n").map(|d| {
+            let start = d + "```dotenv\n".len();
+            let end = text[start..].find("```").expect("dotenv block closes") + start;
+            text[start..end].to_string()
+        });
+        let open = text[line_end..]
+            .find("```text\n")
+            .expect("a ```text block follows the marker")
+            + line_end
+            + "```text\n".len();
+        let close = text[open..].find("```").expect("text block closes") + open;
+        found.push(ShownOutput {
+            file: file.to_string(),
+            example,
+            args,
+            env_file,
+            shown: text[open..close].to_string(),
+            range: open..close,
+        });
+        from = close;
+    }
+    found
+}
+
+#[test]
+fn shown_outputs_are_what_the_examples_print() {
+    let bless = std::env::var_os("XKEYS_BLESS").is_some();
+    let mut stale = Vec::new();
+    let mut count = 0;
+    for file in summary_files() {
+        let mut text = chapter_text(&file);
+        let blocks = shown_outputs(&file, &text);
+        for block in blocks.iter().rev() {
+            count += 1;
+            let dir = tempfile::tempdir().expect("tempdir");
+            if let Some(env) = &block.env_file {
+                common::write_env(dir.path(), env);
+            }
+            let out = common::example(&block.example, dir.path())
+                .args(&block.args)
+                .output()
+                .expect("run example");
+            let (stdout, _) = common::texts(&out);
+            if stdout != block.shown {
+                if bless {
+                    text.replace_range(block.range.clone(), &stdout);
+                } else {
+                    stale.push(format!(
+                        "{}: the output of `{} {}` changed.\n--- the book shows:\n{}\n--- the example prints:\n{}",
+                        block.file, block.example, block.args.join(" "), block.shown, stdout
+                    ));
+                }
+            }
+        }
+        if bless {
+            std::fs::write(book_dir().join(&file), text).expect("bless");
+        }
+    }
+    assert!(count >= 2, "expected the book to show example outputs");
+    assert!(
+        stale.is_empty(),
+        "{}\n\n(`cargo build --examples && XKEYS_BLESS=1 cargo test --test book` rewrites them)",
+        stale.join("\n\n")
+    );
+}

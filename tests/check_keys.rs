@@ -1,0 +1,286 @@
+//! `check_keys` end to end: the mistakes the guide warns about exit 1 naming the field and the fix, a
+//! correct file exits 0, and no run prints a secret.
+
+mod common;
+
+use common::{example, leak_forms, texts, write_env};
+
+const API_KEY: &str = "u8jzPde0IgxLd6GncfBAepfJB";
+const API_KEY_SECRET: &str = "d0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBX";
+const ACCESS_TOKEN: &str = "1790000000000000001-uDL7DxtpYlSXpfKtHF4vUCsMehGAkW";
+const ACCESS_TOKEN_SECRET: &str = "vj7FAc9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy";
+
+fn env_file(key: &str, secret: &str, token: &str, token_secret: &str) -> String {
+    format!("X_API_KEY={key}\nX_API_KEY_SECRET={secret}\nX_ACCESS_TOKEN={token}\nX_ACCESS_TOKEN_SECRET={token_secret}\n")
+}
+
+/// Runs check_keys on a .env; returns (exit code, stdout + stderr), after checking no secret leaked.
+fn run(content: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    write_env(dir.path(), content);
+    let out = example("check_keys", dir.path()).output().unwrap();
+    let (stdout, stderr) = texts(&out);
+    let all = format!("{stdout}{stderr}");
+    for secret in [API_KEY_SECRET, ACCESS_TOKEN_SECRET] {
+        for form in leak_forms(secret) {
+            assert!(
+                !all.contains(&form),
+                "output contains a secret ({form:.3}…):\n{all}"
+            );
+        }
+    }
+    (out.status.code().expect("exit code"), all)
+}
+
+#[test]
+fn a_correct_file_exits_0() {
+    let (code, out) = run(&env_file(
+        API_KEY,
+        API_KEY_SECRET,
+        ACCESS_TOKEN,
+        ACCESS_TOKEN_SECRET,
+    ));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("✔ No errors (0 warnings): the four keys look right."),
+        "{out}"
+    );
+    assert!(
+        out.contains("u8jz…") && out.contains("1790…"),
+        "public ids are shown masked:\n{out}"
+    );
+    assert!(
+        !out.contains(API_KEY) && !out.contains(ACCESS_TOKEN),
+        "public ids are never shown whole:\n{out}"
+    );
+    assert!(out.contains("user id 1790000000000000001"), "{out}");
+}
+
+#[test]
+fn swapped_api_key_and_secret() {
+    let (code, out) = run(&env_file(
+        API_KEY_SECRET,
+        API_KEY,
+        ACCESS_TOKEN,
+        ACCESS_TOKEN_SECRET,
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("API Key (X_API_KEY, .env line 1): looks swapped with the API Key Secret"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fix: Swap the values of X_API_KEY and X_API_KEY_SECRET."),
+        "{out}"
+    );
+    assert!(out.contains("book/get-the-api-key-and-secret.md"), "{out}");
+}
+
+#[test]
+fn swapped_access_token_and_secret() {
+    let (code, out) = run(&env_file(
+        API_KEY,
+        API_KEY_SECRET,
+        ACCESS_TOKEN_SECRET,
+        ACCESS_TOKEN,
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Access Token (X_ACCESS_TOKEN, .env line 3): looks swapped with the Access Token Secret"), "{out}");
+    assert!(
+        out.contains("fix: Swap the values of X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET."),
+        "{out}"
+    );
+}
+
+#[test]
+fn bearer_prefix() {
+    let (code, out) = run(&env_file(
+        API_KEY,
+        API_KEY_SECRET,
+        &format!("\"Bearer {ACCESS_TOKEN}\""),
+        ACCESS_TOKEN_SECRET,
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Access Token (X_ACCESS_TOKEN, .env line 3): starts with \"Bearer \"."),
+        "{out}"
+    );
+    assert!(out.contains("fix: Remove \"Bearer \""), "{out}");
+}
+
+#[test]
+fn quoted_values() {
+    // Typographic quotes (from a word processor) survive dotenv; so do quotes inside quotes.
+    let (code, out) = run(&env_file(
+        API_KEY,
+        &format!("“{API_KEY_SECRET}”"),
+        ACCESS_TOKEN,
+        &format!("\"'{ACCESS_TOKEN_SECRET}'\""),
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "API Key Secret (X_API_KEY_SECRET, .env line 2): is wrapped in typographic quotes"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Access Token Secret (X_ACCESS_TOKEN_SECRET, .env line 4): still has quotes around it"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("fix: Write it as X_API_KEY_SECRET=value"),
+        "{out}"
+    );
+}
+
+#[test]
+fn token_without_user_id_prefix() {
+    let (code, out) = run(&env_file(
+        API_KEY,
+        API_KEY_SECRET,
+        "uDL7DxtpYlSXpfKtHF4vUCsMehGAkWq3xY7Lm0",
+        ACCESS_TOKEN_SECRET,
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Access Token (X_ACCESS_TOKEN, .env line 3): has no `<digits>-` prefix"),
+        "{out}"
+    );
+    assert!(out.contains("fix: Copy the 'Access Token' again"), "{out}");
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let content = format!(
+        "X_API_KEY={API_KEY_SECRET}\nX_API_KEY_SECRET={API_KEY}\nX_ACCESS_TOKEN=\"Bearer {ACCESS_TOKEN}\"\nX_ACCESS_TOKEN_SECRET=your-token-secret-here\nX_ACCESS_TOKEN=dup\n"
+    );
+    let (code, out) = run(&content);
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "looks swapped with the API Key Secret",
+        "starts with \"Bearer \"",
+        "looks like placeholder text",
+        "defined twice in the .env file (lines 3 and 5)",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn a_partial_set_says_what_comes_next() {
+    let (code, out) = run(&format!(
+        "X_API_KEY={API_KEY}\nX_API_KEY_SECRET={API_KEY_SECRET}\n"
+    ));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("→ note: Access Token (X_ACCESS_TOKEN): not set yet"),
+        "{out}"
+    );
+    assert!(
+        out.contains("book/get-the-access-token-and-secret.md"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_token_without_its_secret_is_an_error() {
+    let (code, out) = run(&format!(
+        "X_API_KEY={API_KEY}\nX_API_KEY_SECRET={API_KEY_SECRET}\nX_ACCESS_TOKEN={ACCESS_TOKEN}\n"
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Access Token Secret (X_ACCESS_TOKEN_SECRET): is missing"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_missing_env_file_named_on_the_command_line_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = example("check_keys", dir.path())
+        .args(["--env-file", "nope/.env"])
+        .output()
+        .unwrap();
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("can't read nope/.env"), "{stderr}");
+}
+
+#[test]
+fn a_bad_option_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = example("check_keys", dir.path())
+        .arg("--env")
+        .output()
+        .unwrap();
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("--env-file"),
+        "clap suggests the right option: {stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_open_env_file_gets_the_chmod_fix() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_env(
+        dir.path(),
+        &env_file(API_KEY, API_KEY_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET),
+    );
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = example("check_keys", dir.path()).output().unwrap();
+    let (stdout, _) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "a warning is not an error");
+    assert!(
+        stdout.contains("can be read by other users of this machine (mode 644)")
+            && stdout.contains("chmod 600 .env"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn git_tracked_and_unignored_env_files() {
+    let git = |dir: &std::path::Path, args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .map(|o| o.status.success());
+        ok.unwrap_or(false)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    if !git(dir.path(), &["init", "-q"]) {
+        eprintln!("git is not installed: skipping");
+        return;
+    }
+    write_env(
+        dir.path(),
+        &env_file(API_KEY, API_KEY_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET),
+    );
+    let out = example("check_keys", dir.path()).output().unwrap();
+    let (stdout, _) = texts(&out);
+    assert!(stdout.contains("is not ignored by git"), "{stdout}");
+    assert!(git(dir.path(), &["add", "-f", ".env"]));
+    let out = example("check_keys", dir.path()).output().unwrap();
+    let (stdout, _) = texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("is tracked by git") && stdout.contains("git rm --cached .env"),
+        "{stdout}"
+    );
+    std::fs::write(dir.path().join(".gitignore"), ".env\n").unwrap();
+    assert!(git(dir.path(), &["rm", "-q", "--cached", ".env"]));
+    let out = example("check_keys", dir.path()).output().unwrap();
+    let (stdout, _) = texts(&out);
+    assert!(
+        !stdout.contains("git"),
+        "an ignored, untracked .env is fine: {stdout}"
+    );
+}

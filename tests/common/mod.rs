@@ -1,0 +1,80 @@
+//! Helpers shared by the integration tests: locating and running the built examples.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary of an example, as `cargo test` builds it (`target/<profile>/examples/NAME`).
+pub fn example_bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    // target/<profile>/deps/<test-binary> → target/<profile>/examples/<name>
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary lives in target/<profile>/deps");
+    let bin = dir
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} not built: run the whole `cargo test` (it builds the examples) or `cargo build --examples`",
+        bin.display()
+    );
+    bin
+}
+
+/// A command for an example with a clean environment (only PATH and HOME), run in `dir`.
+pub fn example(name: &str, dir: &Path) -> Command {
+    let mut cmd = Command::new(example_bin(name));
+    cmd.env_clear().current_dir(dir);
+    for var in ["PATH", "HOME"] {
+        if let Some(v) = std::env::var_os(var) {
+            cmd.env(var, v);
+        }
+    }
+    cmd
+}
+
+/// Writes a `.env` file with mode 0600 in `dir`.
+pub fn write_env(dir: &Path, content: &str) -> PathBuf {
+    let path = dir.join(".env");
+    std::fs::write(&path, content).expect("write .env");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    }
+    path
+}
+
+/// stdout and stderr of a finished command, as text.
+pub fn texts(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A secret's forms that must never appear in output: itself, percent-encoded, its first 8 characters.
+pub fn leak_forms(secret: &str) -> Vec<String> {
+    let encoded: String = secret
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let mut forms = vec![secret.to_string(), secret.chars().take(8).collect()];
+    if encoded != secret {
+        forms.push(encoded);
+    }
+    forms
+}
