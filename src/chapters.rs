@@ -69,6 +69,17 @@ pub const CHECK_OFFLINE: Chapter = Chapter {
     file: "check-your-keys-offline.md",
 };
 
+/// Part II: "Verify your keys with X".
+pub const VERIFY: Chapter = Chapter {
+    title: "Verify your keys with X",
+    file: "verify-your-keys.md",
+};
+/// Part III: "Troubleshooting" (one section per failure).
+pub const TROUBLESHOOTING: Chapter = Chapter {
+    title: "Troubleshooting",
+    file: "troubleshooting.md",
+};
+
 /// Every chapter listed here, for the consistency test.
 pub const ALL: &[Chapter] = &[
     INTRODUCTION,
@@ -79,4 +90,6 @@ pub const ALL: &[Chapter] = &[
     GET_ACCESS_TOKEN,
     STORE_AND_LOAD,
     CHECK_OFFLINE,
+    VERIFY,
+    TROUBLESHOOTING,
 ];

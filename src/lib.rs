@@ -9,3 +9,6 @@
 pub mod chapters;
 pub mod check;
 pub mod credentials;
+pub mod api_error;
+pub mod client;
+pub mod verify;

@@ -1,0 +1,481 @@
+//! The online verdict: one signed `GET /2/users/me` says whether the keys work, whose account they
+//! belong to, which permission the token carries, how far your clock is from X's, and how much of the
+//! rate limit is left — or, when anything fails, why and what to click.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::api_error::{self, Problem, ProblemKind, Retry, CLOCK_TOLERANCE_SECS};
+use crate::client::{ApiResponse, RateLimit, XClient};
+use crate::credentials::mask;
+
+/// The endpoint that answers "who am I" (FACTS §2.1).
+pub const USERS_ME: &str = "/2/users/me";
+
+/// What the reader needs the keys for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    /// Reading only.
+    Read,
+    /// Posting (and reading).
+    Write,
+    /// Direct messages (and posting, reading): the guide's setting.
+    DirectMessages,
+}
+
+impl Need {
+    /// Parses `read`, `write` or `dm`.
+    pub fn from_name(name: &str) -> Option<Need> {
+        match name {
+            "read" => Some(Need::Read),
+            "write" => Some(Need::Write),
+            "dm" => Some(Need::DirectMessages),
+            _ => None,
+        }
+    }
+
+    /// The portal's name for the least permission that satisfies it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Need::Read => AccessLevel::Read.label(),
+            Need::Write => AccessLevel::ReadWrite.label(),
+            Need::DirectMessages => AccessLevel::ReadWriteDirectMessages.label(),
+        }
+    }
+}
+
+/// The permission an Access Token carries, from `x-access-level` (FACTS §2.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessLevel {
+    /// `read`.
+    Read,
+    /// `read-write`.
+    ReadWrite,
+    /// `read-write-directmessages` (legacy `read-write-privatemessages`).
+    ReadWriteDirectMessages,
+}
+
+impl AccessLevel {
+    /// Parses the header's value; `None` for an empty or unknown one.
+    pub fn from_header(value: &str) -> Option<AccessLevel> {
+        match value.trim() {
+            "read" => Some(AccessLevel::Read),
+            "read-write" => Some(AccessLevel::ReadWrite),
+            "read-write-directmessages" | "read-write-privatemessages" => {
+                Some(AccessLevel::ReadWriteDirectMessages)
+            }
+            _ => None,
+        }
+    }
+
+    /// The name the portal's 'App permissions' shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "Read",
+            AccessLevel::ReadWrite => "Read and write",
+            AccessLevel::ReadWriteDirectMessages => "Read and write and Direct message",
+        }
+    }
+
+    /// Whether it is enough for a need.
+    pub fn satisfies(self, need: Need) -> bool {
+        match need {
+            Need::Read => true,
+            Need::Write => self >= AccessLevel::ReadWrite,
+            Need::DirectMessages => self == AccessLevel::ReadWriteDirectMessages,
+        }
+    }
+}
+
+/// The account the keys act for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// The numeric user id.
+    pub id: String,
+    /// The @username, without `@`.
+    pub username: String,
+    /// The display name.
+    pub name: String,
+}
+
+/// The state of one point of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// It holds.
+    Pass,
+    /// It doesn't.
+    Fail,
+    /// Worth a look, not a failure.
+    Warn,
+    /// Not known (the request failed before it could be seen).
+    Unknown,
+}
+
+impl Status {
+    /// The mark shown in reports.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Status::Pass => "✔",
+            Status::Fail => "✘",
+            Status::Warn => "!",
+            Status::Unknown => "·",
+        }
+    }
+}
+
+/// One point of the report: a label, its status, and what was seen (never a secret).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Check {
+    /// What is checked, e.g. "Access level".
+    pub label: &'static str,
+    /// Whether it holds.
+    pub status: Status,
+    /// What was seen.
+    pub detail: String,
+}
+
+/// Everything one verification learned.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verdict {
+    /// The request, e.g. `GET https://api.x.com/2/users/me`.
+    pub request: String,
+    /// The HTTP status, when X answered.
+    pub status: Option<u16>,
+    /// The account, when X answered with one.
+    pub account: Option<Account>,
+    /// The token's permission, when X said.
+    pub access_level: Option<AccessLevel>,
+    /// What the reader needs.
+    pub need: Need,
+    /// The user id in the Access Token's `<digits>-` prefix.
+    pub token_user_id: Option<String>,
+    /// X's clock minus yours, in seconds.
+    pub clock_skew_secs: Option<i64>,
+    /// The rate limit of this endpoint for this account.
+    pub rate_limit: Option<RateLimit>,
+    /// One line per point.
+    pub checks: Vec<Check>,
+    /// What went wrong, the main problem first; empty when everything holds.
+    pub problems: Vec<Problem>,
+    /// Requests sent (1, or more when retried after a 5xx or a connection failure).
+    pub requests: u32,
+    /// The sandbox's explanation of a rejected signature, when verifying against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sandbox_explain: Option<String>,
+}
+
+impl Verdict {
+    /// Whether everything holds.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// 0 when everything holds, 1 for the keys or the app's setup, 2 for the network or X.
+    pub fn exit_code(&self) -> u8 {
+        match self.problems.first() {
+            None => 0,
+            Some(p) if p.kind.blame() == api_error::Blame::Network => 2,
+            Some(_) => 1,
+        }
+    }
+}
+
+/// Signs one `GET /2/users/me` and interprets the answer.
+pub async fn verify(client: &XClient, need: Need) -> Verdict {
+    let token_user_id = client
+        .credentials()
+        .access_token
+        .user_id()
+        .map(str::to_string);
+    let request = format!(
+        "GET {}{USERS_ME}",
+        client.base_url().as_str().trim_end_matches('/')
+    );
+    let mut verdict = Verdict {
+        request,
+        status: None,
+        account: None,
+        access_level: None,
+        need,
+        token_user_id,
+        clock_skew_secs: None,
+        rate_limit: None,
+        checks: Vec::new(),
+        problems: Vec::new(),
+        requests: 0,
+        sandbox_explain: None,
+    };
+    let key = mask(client.credentials().api_key.as_str());
+    let token = mask(client.credentials().access_token.as_str());
+    match client
+        .get(USERS_ME, &[("user.fields", "created_at,verified,protected")])
+        .await
+    {
+        Err(e) => {
+            verdict.requests = e.attempts().max(1);
+            let problem = api_error::classify_client_error(&e);
+            verdict.checks.push(Check {
+                label: "Reached X",
+                status: Status::Fail,
+                detail: e.to_string(),
+            });
+            verdict.problems.push(problem);
+        }
+        Ok(response) => interpret(&mut verdict, &response, &key, &token),
+    }
+    verdict
+}
+
+/// Fills a verdict from X's answer.
+fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &str) {
+    verdict.requests = response.attempts;
+    verdict.status = Some(response.status);
+    verdict.clock_skew_secs = response.clock_skew();
+    verdict.rate_limit = response.rate_limit;
+    verdict.sandbox_explain = response.sandbox_explain.clone();
+    verdict.access_level = response
+        .access_level
+        .as_deref()
+        .and_then(AccessLevel::from_header);
+
+    let account = response
+        .is_success()
+        .then(|| parse_account(&response.body))
+        .flatten();
+    match &account {
+        Some(_) => verdict.checks.push(Check {
+            label: "X accepted the keys",
+            status: Status::Pass,
+            detail: format!("API Key {key}, Access Token {token}"),
+        }),
+        None => {
+            let mut problem = if response.is_success() {
+                let mut p = Problem::new(ProblemKind::UnexpectedResponse);
+                p.status = Some(response.status);
+                p.x_says = Some("a 2xx answer without data.id and data.username".into());
+                p
+            } else {
+                api_error::classify_response(response)
+            };
+            if problem.kind == ProblemKind::UnexpectedResponse && response.status == 404 {
+                problem.x_says = Some(format!(
+                    "404 for {USERS_ME}: the base URL doesn't point at X's API"
+                ));
+            }
+            verdict.checks.push(Check {
+                label: "X accepted the keys",
+                status: Status::Fail,
+                detail: format!(
+                    "{} {}{}",
+                    response.status,
+                    reason_phrase(response.status),
+                    problem
+                        .x_says
+                        .as_deref()
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default()
+                ),
+            });
+            verdict.problems.push(problem);
+        }
+    }
+
+    if let Some(a) = &account {
+        verdict.checks.push(Check {
+            label: "Account",
+            status: Status::Pass,
+            detail: format!("@{} ({}), user id {}", a.username, a.name, a.id),
+        });
+        match &verdict.token_user_id {
+            Some(id) if *id == a.id => verdict.checks.push(Check {
+                label: "Token matches account",
+                status: Status::Pass,
+                detail: format!("the Access Token starts with {id}-"),
+            }),
+            Some(id) => {
+                verdict.checks.push(Check {
+                    label: "Token matches account",
+                    status: Status::Fail,
+                    detail: format!("the Access Token starts with {id}-, but X answered for {}", a.id),
+                });
+                verdict.problems.push(Problem::new(ProblemKind::TokenAccountMismatch));
+            }
+            None => verdict.checks.push(Check {
+                label: "Token matches account",
+                status: Status::Warn,
+                detail: "the Access Token has no <digits>- prefix to compare".into(),
+            }),
+        }
+        let need = verdict.need;
+        match verdict.access_level {
+            Some(level) if level.satisfies(need) => verdict.checks.push(Check {
+                label: "Access level",
+                status: Status::Pass,
+                detail: format!("'{}' (needed: '{}')", level.label(), need.label()),
+            }),
+            Some(level) => {
+                verdict.checks.push(Check {
+                    label: "Access level",
+                    status: Status::Fail,
+                    detail: format!("'{}', but you need '{}'", level.label(), need.label()),
+                });
+                verdict.problems.push(Problem::new(ProblemKind::AccessTooLow));
+            }
+            None => verdict.checks.push(Check {
+                label: "Access level",
+                status: Status::Warn,
+                detail: "X sent no x-access-level header: the permission is unknown".into(),
+            }),
+        }
+    }
+    verdict.account = account;
+
+    if let Some(skew) = verdict.clock_skew_secs {
+        let status = if skew.abs() > CLOCK_TOLERANCE_SECS {
+            Status::Fail
+        } else if skew.abs() > 30 {
+            Status::Warn
+        } else {
+            Status::Pass
+        };
+        verdict.checks.push(Check {
+            label: "Clock",
+            status,
+            detail: describe_skew(skew),
+        });
+    }
+    if let Some(rl) = verdict.rate_limit {
+        let wait = api_error::until(rl.reset);
+        let minutes = wait.as_secs().div_ceil(60);
+        verdict.checks.push(Check {
+            label: "Rate limit",
+            status: if rl.remaining == 0 { Status::Warn } else { Status::Pass },
+            detail: format!(
+                "{} of {} requests left for {USERS_ME}; the window resets in {minutes} min",
+                rl.remaining, rl.limit
+            ),
+        });
+    }
+    // A failure that X doesn't distinguish (the bare 401) still gets the clock's verdict.
+    if let Some(first) = verdict.problems.first_mut() {
+        if first.kind == ProblemKind::RateLimited {
+            first.retry = Retry::AfterReset {
+                reset: verdict.rate_limit.map(|r| r.reset),
+            };
+        }
+    }
+}
+
+fn parse_account(body: &str) -> Option<Account> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let data = v.get("data")?;
+    let s = |k: &str| data.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    Some(Account {
+        id: s("id")?,
+        username: s("username")?,
+        name: s("name").unwrap_or_default(),
+    })
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+/// Says how far apart the clocks are, in words that stay the same within a second or two.
+pub fn describe_skew(skew: i64) -> String {
+    let (abs, whose) = (
+        skew.unsigned_abs(),
+        if skew > 0 { "ahead of" } else { "behind" },
+    );
+    if abs <= 2 {
+        "your clock agrees with X's (within 2 s)".to_string()
+    } else if abs < 120 {
+        format!("X's clock is {abs} s {whose} yours")
+    } else {
+        format!("X's clock is about {} min {whose} yours", (abs + 30) / 60)
+    }
+}
+
+fn retry_words(retry: Retry) -> String {
+    match retry {
+        Retry::No => "no: it fails the same way until the cause is fixed.".into(),
+        Retry::Later => "yes, in a minute or two: the cause is on the network's or X's side.".into(),
+        Retry::AfterReset { reset: Some(reset) } => format!(
+            "yes, after the rate-limit window resets (in {} min).",
+            api_error::until(reset).as_secs().div_ceil(60)
+        ),
+        Retry::AfterReset { reset: None } => "yes, after the rate-limit window resets.".into(),
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Verifying your keys with X: {}", self.request)?;
+        writeln!(f)?;
+        for check in &self.checks {
+            writeln!(f, "  {} {:<22} {}", check.status.mark(), check.label, check.detail)?;
+        }
+        for (i, p) in self.problems.iter().enumerate() {
+            writeln!(f)?;
+            if i > 0 {
+                writeln!(f, "Also:")?;
+            }
+            writeln!(f, "✘ {}", p.kind.title())?;
+            writeln!(f, "  Why:   {}", p.kind.explanation())?;
+            writeln!(f, "  Fix:   {}", p.kind.fix())?;
+            match p.kind.guide_step() {
+                Some(step) => writeln!(f, "  See:   {}; the steps: {}", p.kind.chapter(), step)?,
+                None => writeln!(f, "  See:   {}", p.kind.chapter())?,
+            }
+            writeln!(f, "  Retry: {}", retry_words(p.retry))?;
+        }
+        if let Some(explain) = &self.sandbox_explain {
+            writeln!(f)?;
+            writeln!(f, "  The sandbox explains: {explain}")?;
+        }
+        writeln!(f)?;
+        match (self.problems.first(), &self.account) {
+            (None, Some(a)) => write!(
+                f,
+                "✔ Your keys work: they act for @{} with '{}' access.",
+                a.username,
+                self.access_level.map_or("unknown", |l| l.label())
+            ),
+            (None, None) => write!(f, "✔ Your keys work."),
+            (Some(_), _) => write!(
+                f,
+                "✘ Your keys don't work yet for what you need: fix the problem above, then run this again."
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn access_levels_parse_and_satisfy() {
+        assert_eq!(AccessLevel::from_header("read-write-privatemessages"), Some(AccessLevel::ReadWriteDirectMessages));
+        assert_eq!(AccessLevel::from_header(""), None);
+        assert!(AccessLevel::ReadWrite.satisfies(Need::Write));
+        assert!(!AccessLevel::ReadWrite.satisfies(Need::DirectMessages));
+        assert!(!AccessLevel::Read.satisfies(Need::Write));
+        assert_eq!(Need::DirectMessages.label(), "Read and write and Direct message");
+    }
+
+    #[test]
+    fn skew_words_are_stable() {
+        assert_eq!(describe_skew(1), "your clock agrees with X's (within 2 s)");
+        assert_eq!(describe_skew(-45), "X's clock is 45 s behind yours");
+        assert_eq!(describe_skew(3599), "X's clock is about 60 min ahead of yours");
+        assert_eq!(describe_skew(3601), "X's clock is about 60 min ahead of yours");
+    }
+}
