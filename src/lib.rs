@@ -1,1 +1,2 @@
 //! xkeys
+pub mod sandbox;
