@@ -2,13 +2,17 @@
 //!
 //! Load, check and verify X (Twitter) API credentials from Rust, with a local X API to test against.
 //!
-//! The crate follows the book (`book/`): [`credentials`] loads the keys from the environment and `.env`,
-//! [`check`] finds copy-paste and setup mistakes offline, and every finding names the chapter that
-//! explains the fix ([`chapters`]).
+//! The crate follows the book (`book/`). Data flows one way:
+//! [`credentials`] loads the keys from the environment and `.env`; [`check`] finds copy-paste and
+//! setup mistakes offline; [`client`] signs requests (reqwest-oauth1); [`verify`] asks X who the keys
+//! belong to and [`api_error`] explains every failure. Every finding names the chapter that explains
+//! the fix ([`chapters`]). [`sandbox`] is a local X API that verifies signatures with its own code —
+//! it shares nothing with the signer, so the two check each other.
 
+pub mod api_error;
 pub mod chapters;
 pub mod check;
-pub mod credentials;
-pub mod api_error;
 pub mod client;
+pub mod credentials;
+pub mod sandbox;
 pub mod verify;

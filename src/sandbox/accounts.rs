@@ -1,0 +1,591 @@
+//! Apps, users and tokens the sandbox knows, its scenarios, and deterministic demo keys.
+//!
+//! Key shapes follow FACTS §1: API Key 25 alnum, API Key Secret 50 alnum, Access Token
+//! `<19-digit user id>-<alnum>` 50 chars, Access Token Secret 45 alnum, Bearer Token
+//! 21 `A`s + … (110 chars decoded), URL-encoded so it always holds `%3D`.
+
+use std::fmt;
+
+use sha1::{Digest, Sha1};
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// One behaviour of X the sandbox can simulate; each demo account has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scenario {
+    /// Everything works: 'Read and write and Direct message' permission.
+    FullAccess,
+    /// Token created before the app got write permission: reads work, writes get 403.
+    ReadOnly,
+    /// 'Read and write' without Direct Messages: DMs get 403.
+    ReadWrite,
+    /// The token was invalidated: 401 (v1.1 code 89).
+    Revoked,
+    /// The app is not enrolled: 403 `client-forbidden`, reason `client-not-enrolled`.
+    AppNotEnrolled,
+    /// The user has no pay-per-use developer account: 403 `client-forbidden`, reason `user-not-enrolled`.
+    UserNotEnrolled,
+    /// The pay-per-use balance is empty: 402 `CreditsDepleted`.
+    CreditsDepleted,
+    /// Every call is over its rate limit: 429 with `x-rate-limit-remaining: 0`.
+    RateLimited,
+    /// The server's clock runs ahead of yours: correctly signed requests get 401.
+    ClockSkew,
+    /// Every post is a duplicate: 403 duplicate content.
+    DuplicatePost,
+    /// v1.1 endpoints are not in your access level: 403 code 453.
+    V1Unavailable,
+    /// X fails: 500.
+    ServerError,
+    /// X is overloaded: 503.
+    ServiceUnavailable,
+    /// Every response is delayed (default 30 s): for client timeout tests.
+    Slow,
+}
+
+impl Scenario {
+    /// Every scenario, in the order the book's table lists them.
+    pub const ALL: &'static [Scenario] = &[
+        Scenario::FullAccess,
+        Scenario::ReadOnly,
+        Scenario::ReadWrite,
+        Scenario::Revoked,
+        Scenario::AppNotEnrolled,
+        Scenario::UserNotEnrolled,
+        Scenario::CreditsDepleted,
+        Scenario::RateLimited,
+        Scenario::ClockSkew,
+        Scenario::DuplicatePost,
+        Scenario::V1Unavailable,
+        Scenario::ServerError,
+        Scenario::ServiceUnavailable,
+        Scenario::Slow,
+    ];
+
+    /// The kebab-case name, e.g. `"read-only"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::FullAccess => "full-access",
+            Scenario::ReadOnly => "read-only",
+            Scenario::ReadWrite => "read-write",
+            Scenario::Revoked => "revoked",
+            Scenario::AppNotEnrolled => "app-not-enrolled",
+            Scenario::UserNotEnrolled => "user-not-enrolled",
+            Scenario::CreditsDepleted => "credits-depleted",
+            Scenario::RateLimited => "rate-limited",
+            Scenario::ClockSkew => "clock-skew",
+            Scenario::DuplicatePost => "duplicate-post",
+            Scenario::V1Unavailable => "v1-unavailable",
+            Scenario::ServerError => "server-error",
+            Scenario::ServiceUnavailable => "service-unavailable",
+            Scenario::Slow => "slow",
+        }
+    }
+
+    /// The scenario with this kebab-case name.
+    pub fn from_name(name: &str) -> Option<Scenario> {
+        Scenario::ALL.iter().copied().find(|s| s.name() == name)
+    }
+
+    /// One line saying what the scenario simulates.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scenario::FullAccess => "keys with 'Read and write and Direct message' permission: everything works",
+            Scenario::ReadOnly => "a token created before the app got write permission: reads work, writes are refused",
+            Scenario::ReadWrite => "'Read and write' without Direct Messages: posts work, DMs are refused",
+            Scenario::Revoked => "a token that was revoked or regenerated",
+            Scenario::AppNotEnrolled => "an app not moved into the Pay-per-use package",
+            Scenario::UserNotEnrolled => "a user without a pay-per-use developer account",
+            Scenario::CreditsDepleted => "a pay-per-use account with no credits left",
+            Scenario::RateLimited => "a user over the rate limit of every endpoint",
+            Scenario::ClockSkew => "a server clock one hour ahead of yours: signatures look stale",
+            Scenario::DuplicatePost => "every post is refused as duplicate content",
+            Scenario::V1Unavailable => "an access level without the v1.1 endpoints",
+            Scenario::ServerError => "X failing with 500 Internal Server Error",
+            Scenario::ServiceUnavailable => "X overloaded: 503 Service Unavailable",
+            Scenario::Slow => "X answering slowly (30 s by default): test your timeouts",
+        }
+    }
+
+    /// The username of this scenario's demo user (at most 15 characters, as on X).
+    fn demo_username(self) -> &'static str {
+        match self {
+            Scenario::FullAccess => "xkeys_full",
+            Scenario::ReadOnly => "xkeys_readonly",
+            Scenario::ReadWrite => "xkeys_readwrite",
+            Scenario::Revoked => "xkeys_revoked",
+            Scenario::AppNotEnrolled => "xkeys_noapp",
+            Scenario::UserNotEnrolled => "xkeys_nouser",
+            Scenario::CreditsDepleted => "xkeys_nocredits",
+            Scenario::RateLimited => "xkeys_ratelimit",
+            Scenario::ClockSkew => "xkeys_skew",
+            Scenario::DuplicatePost => "xkeys_dupe",
+            Scenario::V1Unavailable => "xkeys_nov1",
+            Scenario::ServerError => "xkeys_error",
+            Scenario::ServiceUnavailable => "xkeys_down",
+            Scenario::Slow => "xkeys_slow",
+        }
+    }
+}
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An OAuth 1.0a permission level, as X reports it in `x-access-level` (FACTS §2.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessLevel {
+    /// 'Read only': `x-access-level: read`.
+    Read,
+    /// 'Read and write': `x-access-level: read-write`.
+    ReadWrite,
+    /// 'Read and write and Direct message': `x-access-level: read-write-directmessages`.
+    ReadWriteDirectMessages,
+}
+
+impl AccessLevel {
+    /// The value of the `x-access-level` header.
+    pub fn header_value(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "read",
+            AccessLevel::ReadWrite => "read-write",
+            AccessLevel::ReadWriteDirectMessages => "read-write-directmessages",
+        }
+    }
+
+    /// The label the Developer Portal shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "Read",
+            AccessLevel::ReadWrite => "Read and write",
+            AccessLevel::ReadWriteDirectMessages => "Read and write and Direct message",
+        }
+    }
+}
+
+/// One app + user + token the sandbox serves, configured in code.
+#[derive(Clone)]
+pub struct Account {
+    pub(crate) api_key: String,
+    pub(crate) api_key_secret: String,
+    pub(crate) access_token: String,
+    pub(crate) access_token_secret: String,
+    pub(crate) bearer_token: String,
+    pub(crate) user_id: String,
+    pub(crate) username: String,
+    pub(crate) name: String,
+    pub(crate) app_name: String,
+    pub(crate) access_level: AccessLevel,
+    pub(crate) app_access_level: AccessLevel,
+    pub(crate) scenario: Scenario,
+    pub(crate) description: String,
+}
+
+impl Account {
+    /// An account from four keys: full access, the user id taken from the Access Token's prefix.
+    ///
+    /// # Security
+    /// The sandbox never prints the two secrets; keep them out of your own output too.
+    pub fn new(
+        api_key: impl Into<String>,
+        api_key_secret: impl Into<String>,
+        access_token: impl Into<String>,
+        access_token_secret: impl Into<String>,
+    ) -> Account {
+        let api_key = api_key.into();
+        let api_key_secret = api_key_secret.into();
+        let access_token = access_token.into();
+        let prefix = access_token.split('-').next().unwrap_or_default();
+        let user_id = if !prefix.is_empty()
+            && prefix.len() <= 19
+            && prefix.bytes().all(|b| b.is_ascii_digit())
+            && access_token.contains('-')
+        {
+            prefix.to_string()
+        } else {
+            snowflake(&format!("xkeys-user:{access_token}"))
+        };
+        let tail = &user_id[user_id.len().saturating_sub(6)..];
+        Account {
+            bearer_token: bearer(&format!("xkeys-bearer:{api_key_secret}")),
+            username: format!("sandbox_{tail}"),
+            name: "Sandbox user".to_string(),
+            app_name: "Your app (sandbox)".to_string(),
+            description: "An account served by the xkeys sandbox.".to_string(),
+            api_key,
+            api_key_secret,
+            access_token,
+            access_token_secret: access_token_secret.into(),
+            user_id,
+            access_level: AccessLevel::ReadWriteDirectMessages,
+            app_access_level: AccessLevel::ReadWriteDirectMessages,
+            scenario: Scenario::FullAccess,
+        }
+    }
+
+    /// The demo account of a scenario: the same well-formed keys on every run.
+    pub fn demo(scenario: Scenario) -> Account {
+        let seed = |field: &str| format!("xkeys-demo:{}:{field}", scenario.name());
+        let mut account = Account::from_seed(&seed);
+        account.username = scenario.demo_username().to_string();
+        account.name = format!("xkeys demo ({})", scenario.name());
+        account.app_name = format!("xkeys demo app ({})", scenario.name());
+        account.description = format!(
+            "Demo account of the xkeys sandbox: {}.",
+            scenario.describe()
+        );
+        account.scenario = scenario;
+        let (token, app) = match scenario {
+            // FACTS §7 #1: the token keeps the level it was created with; the app moved on.
+            Scenario::ReadOnly => (AccessLevel::Read, AccessLevel::ReadWrite),
+            Scenario::ReadWrite => (AccessLevel::ReadWrite, AccessLevel::ReadWrite),
+            _ => (
+                AccessLevel::ReadWriteDirectMessages,
+                AccessLevel::ReadWriteDirectMessages,
+            ),
+        };
+        account.access_level = token;
+        account.app_access_level = app;
+        account
+    }
+
+    /// Account number `i` for load tests: deterministic, well-formed, cheap to make.
+    pub fn generated(i: u64) -> Account {
+        let seed = |field: &str| format!("xkeys-generated:{i}:{field}");
+        let mut account = Account::from_seed(&seed);
+        account.username = format!("xk_load_{i}");
+        account.name = format!("xkeys load account {i}");
+        account.app_name = format!("xkeys load app {i}");
+        account
+    }
+
+    fn from_seed(seed: &dyn Fn(&str) -> String) -> Account {
+        let user_id = snowflake(&seed("user_id"));
+        let suffix = alnum(&seed("access_token"), 49 - user_id.len());
+        let mut account = Account::new(
+            alnum(&seed("api_key"), 25),
+            alnum(&seed("api_key_secret"), 50),
+            format!("{user_id}-{suffix}"),
+            alnum(&seed("access_token_secret"), 45),
+        );
+        account.bearer_token = bearer(&seed("bearer_token"));
+        account
+    }
+
+    /// Sets the user this token belongs to.
+    pub fn user(
+        mut self,
+        user_id: impl Into<String>,
+        username: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Account {
+        self.user_id = user_id.into();
+        self.username = username.into();
+        self.name = name.into();
+        self
+    }
+
+    /// Sets the permission the token was created with (and the app's, if it was higher).
+    pub fn access_level(mut self, level: AccessLevel) -> Account {
+        self.access_level = level;
+        self.app_access_level = level;
+        self
+    }
+
+    /// Sets the app's current permission, which tokens made by the PIN flow get.
+    pub fn app_access_level(mut self, level: AccessLevel) -> Account {
+        self.app_access_level = level;
+        self
+    }
+
+    /// Sets the scenario this account simulates.
+    pub fn scenario(mut self, scenario: Scenario) -> Account {
+        self.scenario = scenario;
+        self
+    }
+
+    /// Sets the app name the authorize page shows.
+    pub fn app_name(mut self, name: impl Into<String>) -> Account {
+        self.app_name = name.into();
+        self
+    }
+
+    /// Sets the Bearer Token of the app (URL-encoded, as X gives it).
+    ///
+    /// # Security
+    /// The Bearer Token is a secret: the sandbox never prints it.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Account {
+        self.bearer_token = token.into();
+        self
+    }
+
+    /// The API Key (consumer key).
+    pub fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    /// The Access Token.
+    pub fn access_token(&self) -> &str {
+        &self.access_token
+    }
+
+    /// The user id (decimal).
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The username (without `@`).
+    pub fn username(&self) -> &str {
+        &self.username
+    }
+
+    /// The scenario this account simulates.
+    pub fn scenario_of(&self) -> Scenario {
+        self.scenario
+    }
+
+    /// The four keys and identity as a [`DemoAccount`].
+    pub fn to_demo(&self) -> DemoAccount {
+        DemoAccount {
+            scenario: self.scenario,
+            api_key: self.api_key.clone(),
+            api_key_secret: self.api_key_secret.clone(),
+            access_token: self.access_token.clone(),
+            access_token_secret: self.access_token_secret.clone(),
+            bearer_token: self.bearer_token.clone(),
+            user_id: self.user_id.clone(),
+            username: self.username.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("api_key", &mask(&self.api_key))
+            .field("api_key_secret", &Redacted)
+            .field("access_token", &mask(&self.access_token))
+            .field("access_token_secret", &Redacted)
+            .field("bearer_token", &Redacted)
+            .field("user_id", &self.user_id)
+            .field("username", &self.username)
+            .field("access_level", &self.access_level)
+            .field("scenario", &self.scenario)
+            .finish()
+    }
+}
+
+/// The keys and identity of a demo account: fake but well-formed (FACTS §1).
+#[derive(Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// The scenario this account simulates.
+    pub scenario: Scenario,
+    /// API Key (consumer key): 25 alphanumerics.
+    pub api_key: String,
+    /// API Key Secret (consumer secret): 50 alphanumerics.
+    pub api_key_secret: String,
+    /// Access Token: `<user id>-<alnum>`, 50 characters.
+    pub access_token: String,
+    /// Access Token Secret: 45 alphanumerics.
+    pub access_token_secret: String,
+    /// Bearer Token (app-only), URL-encoded as X gives it.
+    pub bearer_token: String,
+    /// The user id, 19 digits.
+    pub user_id: String,
+    /// The username, without `@`.
+    pub username: String,
+    /// The display name.
+    pub name: String,
+}
+
+impl fmt::Debug for DemoAccount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DemoAccount")
+            .field("scenario", &self.scenario)
+            .field("api_key", &mask(&self.api_key))
+            .field("api_key_secret", &Redacted)
+            .field("access_token", &mask(&self.access_token))
+            .field("access_token_secret", &Redacted)
+            .field("bearer_token", &Redacted)
+            .field("user_id", &self.user_id)
+            .field("username", &self.username)
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+/// The first 4 characters and `…`: how an id may appear in output.
+pub(crate) fn mask(id: &str) -> String {
+    let head: String = id.chars().take(4).collect();
+    format!("{head}…")
+}
+
+/// An endless deterministic byte stream: SHA-1 of `"<seed>:<block>"`.
+struct Stream {
+    seed: String,
+    block: u32,
+    buf: [u8; 20],
+    pos: usize,
+}
+
+impl Stream {
+    fn new(seed: &str) -> Stream {
+        Stream {
+            seed: seed.to_string(),
+            block: 0,
+            buf: [0; 20],
+            pos: 20,
+        }
+    }
+
+    fn next_byte(&mut self) -> u8 {
+        if self.pos == self.buf.len() {
+            let mut hasher = Sha1::new();
+            hasher.update(self.seed.as_bytes());
+            hasher.update(b":");
+            hasher.update(self.block.to_be_bytes());
+            self.buf.copy_from_slice(&hasher.finalize());
+            self.block += 1;
+            self.pos = 0;
+        }
+        let b = self.buf[self.pos];
+        self.pos += 1;
+        b
+    }
+
+    /// A uniform value below `n` (rejection sampling, so base62 stays unbiased).
+    fn below(&mut self, n: u8) -> u8 {
+        let limit = 256 - (256 % n as u16);
+        loop {
+            let b = self.next_byte();
+            if (b as u16) < limit {
+                return b % n;
+            }
+        }
+    }
+}
+
+/// `n` base62 characters derived from `seed`.
+pub(crate) fn alnum(seed: &str, n: usize) -> String {
+    let mut s = Stream::new(seed);
+    (0..n)
+        .map(|_| BASE62[s.below(62) as usize] as char)
+        .collect()
+}
+
+/// A 19-digit snowflake-style user id (a 2019-2025 account) derived from `seed`.
+pub(crate) fn snowflake(seed: &str) -> String {
+    let mut s = Stream::new(seed);
+    let mut id = String::from("1");
+    id.push((b'2' + s.below(7)) as char);
+    for _ in 0..17 {
+        id.push((b'0' + s.below(10)) as char);
+    }
+    id
+}
+
+/// A Bearer Token derived from `seed`: 110 chars decoded (FACTS §1), then URL-encoded.
+pub(crate) fn bearer(seed: &str) -> String {
+    let mut s = Stream::new(seed);
+    let mut decoded = "A".repeat(21);
+    for _ in 0..4 {
+        decoded.push(BASE62[s.below(62) as usize] as char);
+    }
+    decoded.push_str("AAAAAAA");
+    for _ in 0..27 {
+        decoded.push(BASE64[s.below(64) as usize] as char);
+    }
+    decoded.push('=');
+    for _ in 0..50 {
+        decoded.push(BASE62[s.below(62) as usize] as char);
+    }
+    decoded
+        .replace('%', "%25")
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_alnum(s: &str) -> bool {
+        s.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+
+    #[test]
+    fn demo_keys_are_well_formed_and_stable() {
+        for &scenario in Scenario::ALL {
+            let a = Account::demo(scenario).to_demo();
+            assert_eq!(a.api_key.len(), 25);
+            assert!(is_alnum(&a.api_key));
+            assert_eq!(a.api_key_secret.len(), 50);
+            assert!(is_alnum(&a.api_key_secret));
+            assert_eq!(a.access_token.len(), 50);
+            assert_eq!(a.user_id.len(), 19);
+            assert!(a.access_token.starts_with(&format!("{}-", a.user_id)));
+            assert!(is_alnum(&a.access_token[20..]));
+            assert_eq!(a.access_token_secret.len(), 45);
+            assert!(is_alnum(&a.access_token_secret));
+            assert!(a.bearer_token.starts_with(&"A".repeat(21)));
+            assert!(a.bearer_token.contains("%3D"));
+            assert!(a.username.len() <= 15);
+            assert_eq!(a, Account::demo(scenario).to_demo());
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for &s in Scenario::ALL {
+            assert_eq!(Scenario::from_name(s.name()), Some(s));
+        }
+        assert_eq!(Scenario::from_name("nope"), None);
+        assert_eq!(Scenario::ReadOnly.name(), "read-only");
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let a = DemoAccount {
+            scenario: Scenario::FullAccess,
+            api_key: "abcdefghijklmnopqrstuvwxy".into(),
+            api_key_secret: "SECRETSECRET".into(),
+            access_token: "1234567890123456789-token".into(),
+            access_token_secret: "TOKSECRET".into(),
+            bearer_token: "AAAABEARER".into(),
+            user_id: "1234567890123456789".into(),
+            username: "xkeys_full".into(),
+            name: "Full".into(),
+        };
+        assert_eq!(
+            format!("{a:?}"),
+            "DemoAccount { scenario: FullAccess, api_key: \"abcd…\", api_key_secret: [REDACTED], \
+             access_token: \"1234…\", access_token_secret: [REDACTED], bearer_token: [REDACTED], \
+             user_id: \"1234567890123456789\", username: \"xkeys_full\", name: \"Full\" }"
+        );
+        let acc = Account::new("k", "SECRETSECRET", "1-t", "TOKSECRET");
+        let shown = format!("{acc:?}");
+        assert!(!shown.contains("SECRETSECRET") && !shown.contains("TOKSECRET"));
+        assert!(!shown.contains(&acc.bearer_token));
+    }
+
+    #[test]
+    fn account_new_takes_the_user_id_from_the_token() {
+        let a = Account::new("k", "s", "6253282-abc", "ts");
+        assert_eq!(a.user_id(), "6253282");
+        let b = Account::new("k", "s", "no-digits", "ts");
+        assert_eq!(b.user_id().len(), 19);
+    }
+}
