@@ -91,6 +91,35 @@ pub enum Retry {
 }
 
 impl ProblemKind {
+    /// Every kind, for tables and tests.
+    pub const ALL: [ProblemKind; 22] = {
+        use ProblemKind::*;
+        [
+            KeysRejected,
+            ClockSkew,
+            TokenRevoked,
+            MissingPermission,
+            AccessTooLow,
+            TokenAccountMismatch,
+            AppNotEnrolled,
+            UserNotEnrolled,
+            CreditsDepleted,
+            UsageCapped,
+            UnsupportedAuthentication,
+            V1Unavailable,
+            DuplicateContent,
+            RateLimited,
+            ServerError,
+            Timeout,
+            Dns,
+            Tls,
+            Connection,
+            Redirect,
+            UnexpectedResponse,
+            BadBaseUrl,
+        ]
+    };
+
     /// A short title, e.g. "The token lacks the permission".
     pub fn title(self) -> &'static str {
         use ProblemKind::*;
@@ -102,10 +131,14 @@ impl ProblemKind {
             AccessTooLow => "The Access Token's permission is lower than you need",
             TokenAccountMismatch => "The Access Token belongs to another account",
             AppNotEnrolled => "The app is not enrolled (403 client-not-enrolled)",
-            UserNotEnrolled => "Your account is not enrolled in Pay-per-use (403 user-not-enrolled)",
+            UserNotEnrolled => {
+                "Your account is not enrolled in Pay-per-use (403 user-not-enrolled)"
+            }
             CreditsDepleted => "No credits left (402 CreditsDepleted)",
             UsageCapped => "A usage cap is reached (429 usage-capped)",
-            UnsupportedAuthentication => "The wrong kind of credential (403 unsupported-authentication)",
+            UnsupportedAuthentication => {
+                "The wrong kind of credential (403 unsupported-authentication)"
+            }
             V1Unavailable => "A v1.1 endpoint outside your access (403 code 453)",
             DuplicateContent => "Duplicate content (403)",
             RateLimited => "Rate limited (429 Too Many Requests)",
@@ -184,7 +217,9 @@ impl ProblemKind {
             KeysRejected => "troubleshooting.md#401-unauthorized-the-keys-dont-match",
             ClockSkew => "troubleshooting.md#401-unauthorized-your-clock-is-off",
             TokenRevoked => "troubleshooting.md#the-token-was-revoked",
-            MissingPermission | AccessTooLow => "troubleshooting.md#403-oauth1-permissions-the-token-lacks-the-permission",
+            MissingPermission | AccessTooLow => {
+                "troubleshooting.md#403-oauth1-permissions-the-token-lacks-the-permission"
+            }
             TokenAccountMismatch => "troubleshooting.md#the-token-belongs-to-another-account",
             AppNotEnrolled => "troubleshooting.md#403-client-not-enrolled",
             UserNotEnrolled => "troubleshooting.md#403-user-not-enrolled",
@@ -220,9 +255,8 @@ impl ProblemKind {
     pub fn blame(self) -> Blame {
         use ProblemKind::*;
         match self {
-            RateLimited | ServerError | Timeout | Dns | Tls | Connection | Redirect | UnexpectedResponse => {
-                Blame::Network
-            }
+            RateLimited | ServerError | Timeout | Dns | Tls | Connection | Redirect
+            | UnexpectedResponse => Blame::Network,
             _ => Blame::Setup,
         }
     }
@@ -295,7 +329,9 @@ fn parse_body(text: &str) -> Option<Body> {
             // Problem objects inside errors[] (partial errors, X's playground envelope).
             if body.kind.is_none() {
                 body.kind = e.get("type").and_then(|t| t.as_str()).map(str::to_string);
-                body.detail = body.detail.or_else(|| e.get("detail").and_then(|t| t.as_str()).map(str::to_string));
+                body.detail = body
+                    .detail
+                    .or_else(|| e.get("detail").and_then(|t| t.as_str()).map(str::to_string));
             }
         }
     }
@@ -304,7 +340,10 @@ fn parse_body(text: &str) -> Option<Body> {
 
 /// Whether a problem `type` URI ends with this name (`…/2/problems/<name>`), on either host.
 pub fn type_is(kind: Option<&str>, name: &str) -> bool {
-    kind.is_some_and(|k| k.strip_suffix(name).is_some_and(|rest| rest.ends_with("/problems/") || rest.is_empty()))
+    kind.is_some_and(|k| {
+        k.strip_suffix(name)
+            .is_some_and(|rest| rest.ends_with("/problems/") || rest.is_empty())
+    })
 }
 
 /// Classifies an HTTP answer that is not a success. `clock_skew` (X's clock minus yours, seconds)
@@ -317,11 +356,17 @@ pub fn classify_response(response: &ApiResponse) -> Problem {
     let has_code = |c: i64| body.is_some_and(|b| b.codes.contains(&c));
     let detail_has = |needle: &str| {
         body.is_some_and(|b| {
-            b.detail.as_deref().is_some_and(|d| d.to_ascii_lowercase().contains(needle))
-                || b.messages.iter().any(|m| m.to_ascii_lowercase().contains(needle))
+            b.detail
+                .as_deref()
+                .is_some_and(|d| d.to_ascii_lowercase().contains(needle))
+                || b.messages
+                    .iter()
+                    .any(|m| m.to_ascii_lowercase().contains(needle))
         })
     };
-    let skew_bad = response.clock_skew().is_some_and(|s| s.abs() > CLOCK_TOLERANCE_SECS);
+    let skew_bad = response
+        .clock_skew()
+        .is_some_and(|s| s.abs() > CLOCK_TOLERANCE_SECS);
     let json = response
         .content_type
         .as_deref()
@@ -332,7 +377,11 @@ pub fn classify_response(response: &ApiResponse) -> Problem {
         Redirect
     } else if status >= 500 {
         ServerError
-    } else if status == 402 || body.is_some_and(|b| b.title.as_deref() == Some("CreditsDepleted")) || type_is(kind_str, "credits") || type_is(kind_str, "credits-depleted") {
+    } else if status == 402
+        || body.is_some_and(|b| b.title.as_deref() == Some("CreditsDepleted"))
+        || type_is(kind_str, "credits")
+        || type_is(kind_str, "credits-depleted")
+    {
         CreditsDepleted
     } else if body.is_none() || !json {
         // HTML error pages, empty bodies, proxies: not X's API.
@@ -368,31 +417,42 @@ pub fn classify_response(response: &ApiResponse) -> Problem {
         UnexpectedResponse
     };
 
-    let x_says = body.map(|b| {
-        let mut parts = Vec::new();
-        if let Some(t) = &b.title {
-            parts.push(t.clone());
-        }
-        if let Some(t) = &b.kind {
-            parts.push(format!("type {t}"));
-        }
-        if let Some(r) = &b.reason {
-            parts.push(format!("reason {r}"));
-        }
-        for (code, msg) in b.codes.iter().zip(b.messages.iter()) {
-            parts.push(format!("code {code}: {msg}"));
-        }
-        if let Some(d) = &b.detail {
-            if b.title.as_deref() != Some(d.as_str()) {
-                parts.push(format!("\"{d}\""));
+    let x_says = body
+        .map(|b| {
+            let mut parts = Vec::new();
+            if let Some(t) = &b.title {
+                parts.push(t.clone());
             }
-        }
-        parts.join(", ")
-    }).filter(|s| !s.is_empty()).or_else(|| match (response.content_type.as_deref(), response.body.trim().is_empty()) {
-        (_, true) => Some("an empty body".to_string()),
-        (Some(ct), false) => Some(format!("a {ct} body", ct = ct.split(';').next().unwrap_or(ct))),
-        (None, false) => Some("a body without a content type".to_string()),
-    });
+            if let Some(t) = &b.kind {
+                parts.push(format!("type {t}"));
+            }
+            if let Some(r) = &b.reason {
+                parts.push(format!("reason {r}"));
+            }
+            for (code, msg) in b.codes.iter().zip(b.messages.iter()) {
+                parts.push(format!("code {code}: {msg}"));
+            }
+            if let Some(d) = &b.detail {
+                if b.title.as_deref() != Some(d.as_str()) {
+                    parts.push(format!("\"{d}\""));
+                }
+            }
+            parts.join(", ")
+        })
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            match (
+                response.content_type.as_deref(),
+                response.body.trim().is_empty(),
+            ) {
+                (_, true) => Some("an empty body".to_string()),
+                (Some(ct), false) => Some(format!(
+                    "a {ct} body",
+                    ct = ct.split(';').next().unwrap_or(ct)
+                )),
+                (None, false) => Some("a body without a content type".to_string()),
+            }
+        });
 
     let reset = response.rate_limit.map(|r| r.reset);
     Problem {
@@ -406,11 +466,15 @@ pub fn classify_response(response: &ApiResponse) -> Problem {
 /// Classifies a request that got no HTTP answer.
 pub fn classify_client_error(error: &ClientError) -> Problem {
     let kind = match error {
-        ClientError::InvalidBaseUrl { .. } | ClientError::InsecureBaseUrl { .. } => ProblemKind::BadBaseUrl,
+        ClientError::InvalidBaseUrl { .. } | ClientError::InsecureBaseUrl { .. } => {
+            ProblemKind::BadBaseUrl
+        }
         ClientError::Timeout { .. } => ProblemKind::Timeout,
         ClientError::Dns { .. } => ProblemKind::Dns,
         ClientError::Tls { .. } => ProblemKind::Tls,
-        ClientError::Connect { .. } | ClientError::Interrupted { .. } | ClientError::Sign(_) => ProblemKind::Connection,
+        ClientError::Connect { .. } | ClientError::Interrupted { .. } | ClientError::Sign(_) => {
+            ProblemKind::Connection
+        }
     };
     let mut problem = Problem::new(kind);
     problem.x_says = Some(error.to_string());
@@ -447,39 +511,114 @@ mod tests {
 
     #[test]
     fn types_match_by_suffix_on_both_hosts() {
-        assert!(type_is(Some("https://api.x.com/2/problems/oauth1-permissions"), "oauth1-permissions"));
-        assert!(type_is(Some("https://api.twitter.com/2/problems/oauth1-permissions"), "oauth1-permissions"));
-        assert!(!type_is(Some("https://api.x.com/2/problems/not-oauth1-permissions"), "oauth1-permissions"));
+        assert!(type_is(
+            Some("https://api.x.com/2/problems/oauth1-permissions"),
+            "oauth1-permissions"
+        ));
+        assert!(type_is(
+            Some("https://api.twitter.com/2/problems/oauth1-permissions"),
+            "oauth1-permissions"
+        ));
+        assert!(!type_is(
+            Some("https://api.x.com/2/problems/not-oauth1-permissions"),
+            "oauth1-permissions"
+        ));
         assert!(!type_is(None, "credits"));
-        assert!(!type_is(Some("https://api.x.com/2/problems/credits-depleted"), "credits"));
+        assert!(!type_is(
+            Some("https://api.x.com/2/problems/credits-depleted"),
+            "credits"
+        ));
     }
 
     #[test]
     fn observed_bodies_are_classified() {
         let cases: &[(u16, &str, ProblemKind)] = &[
-            (401, r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#, ProblemKind::KeysRejected),
-            (403, r#"{"title":"Forbidden","status":403,"detail":"Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.","type":"https://api.twitter.com/2/problems/oauth1-permissions"}"#, ProblemKind::MissingPermission),
-            (403, r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#, ProblemKind::UnsupportedAuthentication),
-            (403, r#"{"client_id":"1","detail":"When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.","registration_url":"https://developer.twitter.com/en/docs/projects/overview","title":"Client Forbidden","required_enrollment":"Appropriate Level of API Access","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}"#, ProblemKind::AppNotEnrolled),
-            (403, r#"{"type":"https://api.x.com/2/problems/client-forbidden","title":"Client Forbidden","detail":"This request is billed to the authenticated user.","reason":"user-not-enrolled","registration_url":"https://console.x.com"}"#, ProblemKind::UserNotEnrolled),
-            (402, r#"{"title":"CreditsDepleted","detail":"Your enrolled account [1234567890123456789] does not have any credits to fulfill this request.","type":"https://api.twitter.com/2/problems/credits"}"#, ProblemKind::CreditsDepleted),
-            (403, r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403}"#, ProblemKind::DuplicateContent),
-            (429, r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#, ProblemKind::RateLimited),
-            (401, r#"{"errors":[{"message":"Invalid or expired token","code":89}]}"#, ProblemKind::TokenRevoked),
-            (401, r#"{"errors":[{"message":"Timestamp out of bounds","code":135}]}"#, ProblemKind::ClockSkew),
-            (403, r#"{"errors":[{"message":"You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only.","code":453}]}"#, ProblemKind::V1Unavailable),
-            (403, r#"{"errors":[{"code":261,"message":"Application cannot perform write actions."}]}"#, ProblemKind::MissingPermission),
-            (403, r#"{"errors":[{"code":187,"message":"Status is a duplicate."}]}"#, ProblemKind::DuplicateContent),
-            (503, r#"{"title":"Service Unavailable"}"#, ProblemKind::ServerError),
+            (
+                401,
+                r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+                ProblemKind::KeysRejected,
+            ),
+            (
+                403,
+                r#"{"title":"Forbidden","status":403,"detail":"Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.","type":"https://api.twitter.com/2/problems/oauth1-permissions"}"#,
+                ProblemKind::MissingPermission,
+            ),
+            (
+                403,
+                r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#,
+                ProblemKind::UnsupportedAuthentication,
+            ),
+            (
+                403,
+                r#"{"client_id":"1","detail":"When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project.","registration_url":"https://developer.twitter.com/en/docs/projects/overview","title":"Client Forbidden","required_enrollment":"Appropriate Level of API Access","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}"#,
+                ProblemKind::AppNotEnrolled,
+            ),
+            (
+                403,
+                r#"{"type":"https://api.x.com/2/problems/client-forbidden","title":"Client Forbidden","detail":"This request is billed to the authenticated user.","reason":"user-not-enrolled","registration_url":"https://console.x.com"}"#,
+                ProblemKind::UserNotEnrolled,
+            ),
+            (
+                402,
+                r#"{"title":"CreditsDepleted","detail":"Your enrolled account [1234567890123456789] does not have any credits to fulfill this request.","type":"https://api.twitter.com/2/problems/credits"}"#,
+                ProblemKind::CreditsDepleted,
+            ),
+            (
+                403,
+                r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403}"#,
+                ProblemKind::DuplicateContent,
+            ),
+            (
+                429,
+                r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#,
+                ProblemKind::RateLimited,
+            ),
+            (
+                401,
+                r#"{"errors":[{"message":"Invalid or expired token","code":89}]}"#,
+                ProblemKind::TokenRevoked,
+            ),
+            (
+                401,
+                r#"{"errors":[{"message":"Timestamp out of bounds","code":135}]}"#,
+                ProblemKind::ClockSkew,
+            ),
+            (
+                403,
+                r#"{"errors":[{"message":"You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only.","code":453}]}"#,
+                ProblemKind::V1Unavailable,
+            ),
+            (
+                403,
+                r#"{"errors":[{"code":261,"message":"Application cannot perform write actions."}]}"#,
+                ProblemKind::MissingPermission,
+            ),
+            (
+                403,
+                r#"{"errors":[{"code":187,"message":"Status is a duplicate."}]}"#,
+                ProblemKind::DuplicateContent,
+            ),
+            (
+                503,
+                r#"{"title":"Service Unavailable"}"#,
+                ProblemKind::ServerError,
+            ),
         ];
         for (status, body, want) in cases {
-            assert_eq!(classify_response(&answer(*status, body)).kind, *want, "{status} {body}");
+            assert_eq!(
+                classify_response(&answer(*status, body)).kind,
+                *want,
+                "{status} {body}"
+            );
         }
     }
 
     #[test]
     fn a_401_with_a_skewed_clock_is_the_clock() {
-        let mut r = answer(401, r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#);
+        let mut r = answer(
+            401,
+            r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#,
+        );
         r.date = Some(r.received_at + Duration::from_secs(3600));
         let p = classify_response(&r);
         assert_eq!(p.kind, ProblemKind::ClockSkew);
@@ -493,14 +632,18 @@ mod tests {
         let p = classify_response(&r);
         assert_eq!(p.kind, ProblemKind::UnexpectedResponse);
         assert_eq!(p.x_says.as_deref(), Some("a text/html body"));
-        assert_eq!(classify_response(&answer(200, "")).kind, ProblemKind::UnexpectedResponse);
+        assert_eq!(
+            classify_response(&answer(200, "")).kind,
+            ProblemKind::UnexpectedResponse
+        );
     }
 
     #[test]
     fn every_kind_has_words_and_a_chapter() {
-        use ProblemKind::*;
-        for kind in [KeysRejected, ClockSkew, TokenRevoked, MissingPermission, AccessTooLow, TokenAccountMismatch, AppNotEnrolled, UserNotEnrolled, CreditsDepleted, UsageCapped, UnsupportedAuthentication, V1Unavailable, DuplicateContent, RateLimited, ServerError, Timeout, Dns, Tls, Connection, Redirect, UnexpectedResponse, BadBaseUrl] {
-            assert!(!kind.title().is_empty() && kind.explanation().len() > 40 && kind.fix().len() > 20);
+        for kind in ProblemKind::ALL {
+            assert!(
+                !kind.title().is_empty() && kind.explanation().len() > 40 && kind.fix().len() > 20
+            );
             assert!(kind.chapter().file.starts_with("troubleshooting.md#"));
         }
     }

@@ -360,7 +360,11 @@ impl XClient {
     ///
     /// # Errors
     /// [`ClientError`] when no HTTP answer came; any HTTP status is an `Ok`.
-    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<ApiResponse, ClientError> {
+    pub async fn get(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<ApiResponse, ClientError> {
         self.send(Method::GET, path, Payload::Query(query), true)
             .await
     }
@@ -440,17 +444,18 @@ impl XClient {
         payload: &Payload<'_>,
     ) -> Result<reqwest::Request, ClientError> {
         let c = &self.credentials;
-        let secrets = reqwest_oauth1::Secrets::new(
-            c.api_key.as_str(),
-            c.api_key_secret.expose_secret(),
-        )
-        .token(c.access_token.as_str(), c.access_token_secret.expose_secret());
+        let secrets =
+            reqwest_oauth1::Secrets::new(c.api_key.as_str(), c.api_key_secret.expose_secret())
+                .token(
+                    c.access_token.as_str(),
+                    c.access_token_secret.expose_secret(),
+                );
         let builder = self.http.clone().oauth1(secrets).request(method, url);
         // One place for all parameters: reqwest-oauth1 0.3 mis-signs a query plus a form body
         // (STACK.md pitfall 8).
         let builder = match payload {
             Payload::None => builder,
-            Payload::Query(q) if q.is_empty() => builder,
+            Payload::Query([]) => builder,
             Payload::Query(q) => builder.query(q),
             Payload::Json(body) => builder.json(body),
             Payload::Form(form) => builder.form(form),
@@ -479,8 +484,12 @@ pub async fn execute(
     timeout: Duration,
 ) -> Result<ApiResponse, ClientError> {
     let host = url.host_str().unwrap_or("").to_string();
-    let transport = |e: reqwest::Error, reading: bool| classify_transport(e, &host, attempts, timeout, reading);
-    let mut response = http.execute(request).await.map_err(|e| transport(e, false))?;
+    let transport =
+        |e: reqwest::Error, reading: bool| classify_transport(e, &host, attempts, timeout, reading);
+    let mut response = http
+        .execute(request)
+        .await
+        .map_err(|e| transport(e, false))?;
     let received_at = SystemTime::now();
     let headers = response.headers().clone();
     let mut body = Vec::new();
@@ -543,14 +552,34 @@ fn classify_transport(
     let lower = reason.to_ascii_lowercase();
     if e.is_timeout() {
         ClientError::Timeout { timeout, attempts }
-    } else if lower.contains("dns error") || lower.contains("failed to lookup") || lower.contains("name or service not known") {
-        ClientError::Dns { host, reason, attempts }
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        ClientError::Tls { host, reason, attempts }
+    } else if lower.contains("dns error")
+        || lower.contains("failed to lookup")
+        || lower.contains("name or service not known")
+    {
+        ClientError::Dns {
+            host,
+            reason,
+            attempts,
+        }
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        ClientError::Tls {
+            host,
+            reason,
+            attempts,
+        }
     } else if reading || e.is_body() || e.is_decode() {
-        ClientError::Interrupted { host, reason, attempts }
+        ClientError::Interrupted {
+            host,
+            reason,
+            attempts,
+        }
     } else {
-        ClientError::Connect { host, reason, attempts }
+        ClientError::Connect {
+            host,
+            reason,
+            attempts,
+        }
     }
 }
 
@@ -567,7 +596,13 @@ mod tests {
         let err = parse_base_url("http://api.x.com").unwrap_err();
         assert!(matches!(err, ClientError::InsecureBaseUrl { .. }), "{err}");
         assert!(err.to_string().contains("use https://"));
-        assert!(matches!(parse_base_url("ftp://x").unwrap_err(), ClientError::InvalidBaseUrl { .. }));
-        assert!(matches!(parse_base_url("not a url").unwrap_err(), ClientError::InvalidBaseUrl { .. }));
+        assert!(matches!(
+            parse_base_url("ftp://x").unwrap_err(),
+            ClientError::InvalidBaseUrl { .. }
+        ));
+        assert!(matches!(
+            parse_base_url("not a url").unwrap_err(),
+            ClientError::InvalidBaseUrl { .. }
+        ));
     }
 }

@@ -55,6 +55,7 @@ pub enum AccessLevel {
     /// `read-write`.
     ReadWrite,
     /// `read-write-directmessages` (legacy `read-write-privatemessages`).
+    #[serde(rename = "read-write-directmessages")]
     ReadWriteDirectMessages,
 }
 
@@ -212,7 +213,10 @@ pub async fn verify(client: &XClient, need: Need) -> Verdict {
     let key = mask(client.credentials().api_key.as_str());
     let token = mask(client.credentials().access_token.as_str());
     match client
-        .get(USERS_ME, &[("user.fields", "created_at,verified,protected")])
+        .get(
+            USERS_ME,
+            &[("user.fields", "created_at,verified,protected")],
+        )
         .await
     {
         Err(e) => {
@@ -248,9 +252,13 @@ fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &s
         .flatten();
     match &account {
         Some(_) => verdict.checks.push(Check {
-            label: "X accepted the keys",
+            label: "X's answer",
             status: Status::Pass,
-            detail: format!("API Key {key}, Access Token {token}"),
+            detail: format!(
+                "{} {}: signed with API Key {key} and Access Token {token}",
+                response.status,
+                reason_phrase(response.status)
+            ),
         }),
         None => {
             let mut problem = if response.is_success() {
@@ -267,17 +275,22 @@ fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &s
                 ));
             }
             verdict.checks.push(Check {
-                label: "X accepted the keys",
+                label: "X's answer",
                 status: Status::Fail,
                 detail: format!(
-                    "{} {}{}",
+                    "{} {}{}{}",
                     response.status,
                     reason_phrase(response.status),
                     problem
                         .x_says
                         .as_deref()
                         .map(|s| format!(": {s}"))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    if response.attempts > 1 {
+                        format!(" ({} requests: retried)", response.attempts)
+                    } else {
+                        String::new()
+                    }
                 ),
             });
             verdict.problems.push(problem);
@@ -300,9 +313,14 @@ fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &s
                 verdict.checks.push(Check {
                     label: "Token matches account",
                     status: Status::Fail,
-                    detail: format!("the Access Token starts with {id}-, but X answered for {}", a.id),
+                    detail: format!(
+                        "the Access Token starts with {id}-, but X answered for {}",
+                        a.id
+                    ),
                 });
-                verdict.problems.push(Problem::new(ProblemKind::TokenAccountMismatch));
+                verdict
+                    .problems
+                    .push(Problem::new(ProblemKind::TokenAccountMismatch));
             }
             None => verdict.checks.push(Check {
                 label: "Token matches account",
@@ -323,7 +341,9 @@ fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &s
                     status: Status::Fail,
                     detail: format!("'{}', but you need '{}'", level.label(), need.label()),
                 });
-                verdict.problems.push(Problem::new(ProblemKind::AccessTooLow));
+                verdict
+                    .problems
+                    .push(Problem::new(ProblemKind::AccessTooLow));
             }
             None => verdict.checks.push(Check {
                 label: "Access level",
@@ -353,7 +373,11 @@ fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &s
         let minutes = wait.as_secs().div_ceil(60);
         verdict.checks.push(Check {
             label: "Rate limit",
-            status: if rl.remaining == 0 { Status::Warn } else { Status::Pass },
+            status: if rl.remaining == 0 {
+                Status::Warn
+            } else {
+                Status::Pass
+            },
             detail: format!(
                 "{} of {} requests left for {USERS_ME}; the window resets in {minutes} min",
                 rl.remaining, rl.limit
@@ -406,7 +430,9 @@ pub fn describe_skew(skew: i64) -> String {
 fn retry_words(retry: Retry) -> String {
     match retry {
         Retry::No => "no: it fails the same way until the cause is fixed.".into(),
-        Retry::Later => "yes, in a minute or two: the cause is on the network's or X's side.".into(),
+        Retry::Later => {
+            "yes, in a minute or two: the cause is on the network's or X's side.".into()
+        }
         Retry::AfterReset { reset: Some(reset) } => format!(
             "yes, after the rate-limit window resets (in {} min).",
             api_error::until(reset).as_secs().div_ceil(60)
@@ -417,10 +443,16 @@ fn retry_words(retry: Retry) -> String {
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Verifying your keys with X: {}", self.request)?;
+        writeln!(f, "Verifying your keys: {}", self.request)?;
         writeln!(f)?;
         for check in &self.checks {
-            writeln!(f, "  {} {:<22} {}", check.status.mark(), check.label, check.detail)?;
+            writeln!(
+                f,
+                "  {} {:<22} {}",
+                check.status.mark(),
+                check.label,
+                check.detail
+            )?;
         }
         for (i, p) in self.problems.iter().enumerate() {
             writeln!(f)?;
@@ -436,7 +468,14 @@ impl fmt::Display for Verdict {
             }
             writeln!(f, "  Retry: {}", retry_words(p.retry))?;
         }
-        if let Some(explain) = &self.sandbox_explain {
+        // The sandbox's own words help debug a signature; other refusals are explained above.
+        let signature_problem = self.problems.first().is_some_and(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::KeysRejected | ProblemKind::TokenRevoked
+            )
+        });
+        if let (Some(explain), true) = (&self.sandbox_explain, signature_problem) {
             writeln!(f)?;
             writeln!(f, "  The sandbox explains: {explain}")?;
         }
@@ -463,19 +502,31 @@ mod tests {
 
     #[test]
     fn access_levels_parse_and_satisfy() {
-        assert_eq!(AccessLevel::from_header("read-write-privatemessages"), Some(AccessLevel::ReadWriteDirectMessages));
+        assert_eq!(
+            AccessLevel::from_header("read-write-privatemessages"),
+            Some(AccessLevel::ReadWriteDirectMessages)
+        );
         assert_eq!(AccessLevel::from_header(""), None);
         assert!(AccessLevel::ReadWrite.satisfies(Need::Write));
         assert!(!AccessLevel::ReadWrite.satisfies(Need::DirectMessages));
         assert!(!AccessLevel::Read.satisfies(Need::Write));
-        assert_eq!(Need::DirectMessages.label(), "Read and write and Direct message");
+        assert_eq!(
+            Need::DirectMessages.label(),
+            "Read and write and Direct message"
+        );
     }
 
     #[test]
     fn skew_words_are_stable() {
         assert_eq!(describe_skew(1), "your clock agrees with X's (within 2 s)");
         assert_eq!(describe_skew(-45), "X's clock is 45 s behind yours");
-        assert_eq!(describe_skew(3599), "X's clock is about 60 min ahead of yours");
-        assert_eq!(describe_skew(3601), "X's clock is about 60 min ahead of yours");
+        assert_eq!(
+            describe_skew(3599),
+            "X's clock is about 60 min ahead of yours"
+        );
+        assert_eq!(
+            describe_skew(3601),
+            "X's clock is about 60 min ahead of yours"
+        );
     }
 }

@@ -207,6 +207,24 @@ fn every_chapter_the_crate_points_to_exists() {
 }
 
 #[test]
+fn every_problem_points_to_a_section_that_exists() {
+    for kind in xkeys::api_error::ProblemKind::ALL {
+        let chapter = kind.chapter();
+        let (file, anchor) = chapter.file.split_once('#').expect("an anchor");
+        assert!(
+            html_of(file).contains(&format!("id=\"{anchor}\"")),
+            "{kind:?} points to {chapter}, which doesn't exist"
+        );
+        if let Some(step) = kind.guide_step() {
+            assert!(
+                summary_files().iter().any(|f| f == step.file_name()),
+                "{kind:?}: {step} not in SUMMARY.md"
+            );
+        }
+    }
+}
+
+#[test]
 fn fences_follow_the_conventions() {
     for file in summary_files() {
         let text = chapter_text(&file);
@@ -342,8 +360,8 @@ struct ShownOutput {
     range: std::ops::Range<usize>,
 }
 
-/// Finds `<!-- output-of: EXAMPLE [ARGS] -->` markers followed by a ```text block; the input is the
-/// nearest ```dotenv block before the marker.
+/// Finds `<!-- output-of: EXAMPLE [ARGS] -->` markers followed by a ```text block; the input `.env`
+/// is a ```dotenv block just before the marker, if any.
 fn shown_outputs(file: &str, text: &str) -> Vec<ShownOutput> {
     let mut found = Vec::new();
     let mut from = 0;
@@ -355,10 +373,11 @@ fn shown_outputs(file: &str, text: &str) -> Vec<ShownOutput> {
             .map(str::to_string);
         let example = words.next().expect("example name");
         let args: Vec<String> = words.collect();
-        let env_file = text[..at].rfind("```dotenv\n").map(|d| {
-            let start = d + "```dotenv\n".len();
-            let end = text[start..].find("```").expect("dotenv block closes") + start;
-            text[start..end].to_string()
+        // The input is a ```dotenv block right before the marker (only blank lines between).
+        let before = text[..at].trim_end();
+        let env_file = before.strip_suffix("```").and_then(|b| {
+            b.rfind("```dotenv\n")
+                .map(|d| b[d + "```dotenv\n".len()..].to_string())
         });
         let open = text[line_end..]
             .find("```text\n")
