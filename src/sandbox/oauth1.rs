@@ -204,6 +204,10 @@ pub enum Failure {
     UnknownToken(String),
     /// The signature does not match; carries the base string the sandbox computed (ids masked).
     SignatureMismatch(String),
+    /// The signature matches the request without its form-body parameters: the client left the
+    /// body out of its base string (reqwest-oauth1 0.3 does so when a request has both a URL query
+    /// and a form body, STACK.md pitfall 8). Carries the base string it should have signed (ids masked).
+    BodyNotSigned(String),
     /// The timestamp is outside the window.
     Stale {
         /// Client timestamp minus server time, in seconds.
@@ -246,6 +250,10 @@ impl Failure {
             Failure::UnknownToken(t) => format!("unknown access token {t} for this consumer key"),
             Failure::SignatureMismatch(base) => format!(
                 "signature mismatch; the sandbox computed the base string (ids masked): {base}"
+            ),
+            Failure::BodyNotSigned(base) => format!(
+                "signature mismatch; the client signed without the form-body parameters (it signed the URL query only, as reqwest-oauth1 0.3 does when a request has both a query and a form body): put all parameters in one place, see {}; the sandbox computed the base string (ids masked): {base}",
+                crate::chapters::SIGNATURE
             ),
             Failure::Stale {
                 skew,
@@ -336,6 +344,9 @@ pub struct Collected {
     pub params: Vec<(Vec<u8>, Vec<u8>)>,
     /// The base string the sandbox computed.
     pub base_string: String,
+    /// The base string without the form-body parameters, when there are any: a signature that
+    /// matches it comes from a client that didn't sign the body (for the explanation only).
+    pub base_string_without_body: Option<String>,
     /// `oauth_timestamp` as a number.
     pub timestamp: i64,
 }
@@ -429,6 +440,7 @@ pub fn collect(req: &Received<'_>, authorization: &[&str]) -> Result<Collected, 
     }
 
     let mut params = req.query.map(parse_form).unwrap_or_default();
+    let query_len = params.len();
     if is_form(req.content_type) {
         params.extend(parse_form(&String::from_utf8_lossy(req.body)));
     }
@@ -473,18 +485,27 @@ pub fn collect(req: &Received<'_>, authorization: &[&str]) -> Result<Collected, 
         };
 
     let uri = base_string_uri(req.scheme, req.host, req.path);
-    let mut all: Vec<(&[u8], &[u8])> = params
-        .iter()
-        .map(|(n, v)| (n.as_slice(), v.as_slice()))
-        .collect();
-    all.extend(oauth.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes())));
-    let base_string = signature_base_string(req.method, &uri, &all);
+    let pairs = |params: &[(Vec<u8>, Vec<u8>)]| -> Vec<(Vec<u8>, Vec<u8>)> {
+        params
+            .iter()
+            .cloned()
+            .chain(
+                oauth
+                    .iter()
+                    .map(|(n, v)| (n.clone().into_bytes(), v.clone().into_bytes())),
+            )
+            .collect()
+    };
+    let base_string = signature_base_string(req.method, &uri, &pairs(&params));
+    let base_string_without_body = (params.len() > query_len)
+        .then(|| signature_base_string(req.method, &uri, &pairs(&params[..query_len])));
 
     Ok(Collected {
         oauth,
         signature,
         params,
         base_string,
+        base_string_without_body,
         timestamp,
     })
 }

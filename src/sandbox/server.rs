@@ -529,8 +529,27 @@ impl Shared {
             return Err(fail(Failure::UnknownToken(mask(t)), offset));
         }
         if !signature_ok {
+            // Say why when the client left the form body out of its base string (STACK.md
+            // pitfall 8): the signature then matches the base string of the query alone.
+            let body_not_signed =
+                collected
+                    .base_string_without_body
+                    .as_deref()
+                    .is_some_and(|without_body| {
+                        oauth1::verify_hmac_sha1(
+                            without_body,
+                            &app.consumer_secret,
+                            token_secret.as_deref().unwrap_or(DUMMY_TOKEN_SECRET),
+                            &collected.signature,
+                        )
+                    });
+            let masked = collected.masked_base_string();
             return Err(fail(
-                Failure::SignatureMismatch(collected.masked_base_string()),
+                if body_not_signed {
+                    Failure::BodyNotSigned(masked)
+                } else {
+                    Failure::SignatureMismatch(masked)
+                },
                 offset,
             ));
         }
