@@ -74,6 +74,11 @@ pub const VERIFY: Chapter = Chapter {
     title: "Verify your keys with X",
     file: "verify-your-keys.md",
 };
+/// Part II: "How an OAuth 1.0a signature is made" (X's example, step by step).
+pub const SIGNATURE: Chapter = Chapter {
+    title: "How an OAuth 1.0a signature is made",
+    file: "how-a-signature-is-made.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
@@ -91,5 +96,6 @@ pub const ALL: &[Chapter] = &[
     STORE_AND_LOAD,
     CHECK_OFFLINE,
     VERIFY,
+    SIGNATURE,
     TROUBLESHOOTING,
 ];

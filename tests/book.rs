@@ -12,22 +12,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::root;
+use common::{root, summary_files};
 
 fn book_dir() -> PathBuf {
     root().join("book")
-}
-
-/// The chapter files SUMMARY.md links, in order.
-fn summary_files() -> Vec<String> {
-    let summary = std::fs::read_to_string(book_dir().join("SUMMARY.md")).expect("SUMMARY.md");
-    summary
-        .split("](")
-        .skip(1)
-        .filter_map(|rest| rest.split(')').next())
-        .filter(|f| f.ends_with(".md"))
-        .map(str::to_string)
-        .collect()
 }
 
 fn chapter_text(file: &str) -> String {
@@ -438,4 +426,131 @@ fn shown_outputs_are_what_the_examples_print() {
         "{}\n\n(`cargo build --examples && XKEYS_BLESS=1 cargo test --test book` rewrites them)",
         stale.join("\n\n")
     );
+}
+
+/// Compiles a program with the standard library alone (no `--extern`, as on the Rust Playground,
+/// which has no xkeys); `Err` holds rustc's errors.
+fn compiles_with_std_only(program: &str, dir: &Path, name: &str) -> Result<(), String> {
+    let src = dir.join(format!("{name}.rs"));
+    std::fs::write(&src, program).expect("write snippet");
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let out = std::process::Command::new(rustc)
+        .args([
+            "--edition",
+            "2021",
+            "--crate-type",
+            "bin",
+            "--emit=metadata",
+            "--crate-name",
+        ])
+        .arg(name)
+        .arg("--out-dir")
+        .arg(dir)
+        .arg(&src)
+        .output()
+        .expect("run rustc");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// Play buttons send a snippet to play.rust-lang.org, which has no xkeys: book.toml keeps
+/// `runnable = false`, and only ```` ```rust,editable,mdbook-runnable ```` blocks get one. Each such
+/// block must compile with std alone; no other block may get a button; the std-only steps of the
+/// signature walkthrough keep theirs, and its steps that need crates have none.
+#[test]
+fn play_buttons_only_on_std_only_steps() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let mut problems = Vec::new();
+    for file in summary_files() {
+        let text = chapter_text(&file);
+        let mut expected = 0;
+        for (n, fence) in common::fences(&text).iter().enumerate() {
+            let words = fence.words();
+            if words.first() != Some(&"rust") {
+                continue;
+            }
+            let at = format!("{file}:{}", fence.line);
+            if fence.has_play_button() {
+                expected += 1;
+                if !words.contains(&"editable") {
+                    problems.push(format!(
+                        "{at}: mdbook-runnable without editable: a reader can't change it"
+                    ));
+                }
+                if words.iter().any(|w| matches!(*w, "no_run" | "ignore")) {
+                    problems.push(format!(
+                        "{at}: a play button on a block skeptic doesn't run"
+                    ));
+                }
+                let name = format!("snippet_{}_{n}", file.replace(['-', '.'], "_"));
+                if let Err(errors) = compiles_with_std_only(&fence.program(), scratch.path(), &name)
+                {
+                    problems.push(format!(
+                        "{at}: has a play button but doesn't compile with std alone (the playground has no xkeys; \
+                         drop `mdbook-runnable` and `editable`, or use std only):\n{errors}"
+                    ));
+                }
+            } else if words.contains(&"editable") {
+                problems.push(format!(
+                    "{at}: editable without mdbook-runnable: an editor without a play button"
+                ));
+            }
+        }
+        let html = html_of(&file);
+        let main = main_of(&html);
+        let buttons = main.matches("<pre class=\"playground\">").count();
+        if buttons != expected {
+            problems.push(format!(
+                "{file}: {buttons} code blocks get a play button, but {expected} are marked mdbook-runnable \
+                 (is `runnable = false` still in book.toml?)"
+            ));
+        }
+        if expected > 0 && !main.contains("edition2021") {
+            problems.push(format!(
+                "{file}: the playground would run the steps as 2015 ([rust] edition in book.toml)"
+            ));
+        }
+    }
+
+    let walkthrough = common::fences(&chapter_text("how-a-signature-is-made.md"));
+    let step = |marker: &str| walkthrough.iter().find(|f| f.code.contains(marker));
+    for (what, marker) in [
+        ("collecting the parameters", ".chain(&oauth)"),
+        ("percent-encoding", "percent_encode(status)"),
+        ("sorting", "encoded.sort()"),
+        ("the base string", "let base_string = format!"),
+        ("the signing key", "let signing_key = format!"),
+        ("the Authorization header", "let authorization = format!"),
+    ] {
+        match step(marker) {
+            Some(f) if f.has_play_button() => {}
+            Some(f) => problems.push(format!(
+                "how-a-signature-is-made.md:{}: the std-only step ({what}) lost its play button",
+                f.line
+            )),
+            None => problems.push(format!(
+                "how-a-signature-is-made.md: no step for {what} ({marker})"
+            )),
+        }
+    }
+    for (what, marker) in [
+        ("HMAC-SHA1", "Hmac::<Sha1>"),
+        ("reqwest-oauth1", "oauth1_with_params"),
+        ("the sandbox", "xkeys::sandbox::Sandbox::start"),
+    ] {
+        match step(marker) {
+            Some(f) if !f.has_play_button() => {}
+            Some(f) => problems.push(format!(
+                "how-a-signature-is-made.md:{}: the {what} step needs crates: no play button",
+                f.line
+            )),
+            None => problems.push(format!(
+                "how-a-signature-is-made.md: no step for {what} ({marker})"
+            )),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }

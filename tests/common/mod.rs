@@ -78,3 +78,85 @@ pub fn leak_forms(secret: &str) -> Vec<String> {
     }
     forms
 }
+
+/// The chapter files `book/SUMMARY.md` links, in order.
+pub fn summary_files() -> Vec<String> {
+    let summary =
+        std::fs::read_to_string(root().join("book").join("SUMMARY.md")).expect("SUMMARY.md");
+    summary
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .filter(|f| f.ends_with(".md"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A fenced code block of a chapter.
+pub struct Fence {
+    /// The info string, e.g. `rust,editable,mdbook-runnable`.
+    pub info: String,
+    /// The code, as written (hidden `# ` lines included).
+    pub code: String,
+    /// The line of the opening fence (1-based).
+    pub line: usize,
+}
+
+impl Fence {
+    /// The words of the info string (mdBook and skeptic split on `,` and spaces).
+    pub fn words(&self) -> Vec<&str> {
+        self.info
+            .split([',', ' ', '\t'])
+            .filter(|w| !w.is_empty())
+            .collect()
+    }
+
+    /// A ```` ```rust ```` block with a play button in the book (`mdbook-runnable`: book.toml keeps
+    /// `runnable = false` for every other block).
+    pub fn has_play_button(&self) -> bool {
+        let words = self.words();
+        words.first() == Some(&"rust") && words.contains(&"mdbook-runnable")
+    }
+
+    /// The program as the playground and skeptic see it: hidden `# ` lines shown.
+    pub fn program(&self) -> String {
+        self.code
+            .lines()
+            .map(|line| {
+                let trimmed = line.trim_start();
+                if let Some(rest) = trimmed.strip_prefix("# ") {
+                    rest
+                } else if trimmed == "#" {
+                    ""
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Every fenced (```` ``` ````) block of a markdown text.
+pub fn fences(text: &str) -> Vec<Fence> {
+    let mut found = Vec::new();
+    let mut open: Option<Fence> = None;
+    for (i, line) in text.lines().enumerate() {
+        match (line.trim_start().strip_prefix("```"), open.as_mut()) {
+            (Some(_), Some(_)) => found.extend(open.take()),
+            (Some(info), None) => {
+                open = Some(Fence {
+                    info: info.trim().to_string(),
+                    code: String::new(),
+                    line: i + 1,
+                })
+            }
+            (None, Some(fence)) => {
+                fence.code.push_str(line);
+                fence.code.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    found
+}
