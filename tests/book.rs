@@ -554,3 +554,67 @@ fn play_buttons_only_on_std_only_steps() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+/// The version of a package in Cargo.lock.
+fn locked_version(package: &str) -> String {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
+    let entry = format!("name = \"{package}\"\nversion = \"");
+    let at = lock
+        .find(&entry)
+        .unwrap_or_else(|| panic!("{package} not in Cargo.lock"))
+        + entry.len();
+    lock[at..].split('"').next().expect("version").to_string()
+}
+
+/// The Pages workflow publishes the book the tests build: the same mdBook version as the
+/// mdbook-driver the tests use, and the directory book.toml's `build-dir` names.
+#[test]
+fn pages_workflow_publishes_what_the_tests_build() {
+    let path = root().join(".github/workflows/pages.yml");
+    let workflow = std::fs::read_to_string(&path).expect(".github/workflows/pages.yml");
+    let version = locked_version("mdbook-driver");
+    for wanted in [
+        format!("cargo install mdbook --version {version} --locked"),
+        format!("MDBOOK_VERSION: \"{version}\""),
+    ] {
+        assert!(
+            workflow.contains(&wanted),
+            "pages.yml must pin mdBook {version} (the mdbook-driver in Cargo.lock): no `{wanted}`"
+        );
+    }
+    let installs = workflow.matches("cargo install mdbook").count();
+    assert_eq!(installs, 1, "pages.yml installs mdBook {installs} times");
+
+    let book = mdbook_driver::MDBook::load(root()).expect("book.toml loads");
+    let build_dir = book.config.build.build_dir.clone();
+    let build_dir = build_dir.strip_prefix(root()).unwrap_or(&build_dir);
+    let build_dir = build_dir.to_str().expect("utf-8 path");
+    assert_ne!(
+        build_dir, "book",
+        "build-dir `book` deletes the chapters (STACK.md pitfall 1)"
+    );
+    let upload = workflow
+        .split("actions/upload-pages-artifact@")
+        .nth(1)
+        .expect("pages.yml uploads with actions/upload-pages-artifact");
+    let uploaded = upload
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("path:"))
+        .map(str::trim)
+        .expect("upload-pages-artifact has a path");
+    assert_eq!(
+        uploaded, build_dir,
+        "pages.yml uploads {uploaded}, but book.toml builds into {build_dir}"
+    );
+    for wanted in [
+        "branches: [main]",
+        "workflow_dispatch",
+        "mdbook build",
+        "actions/deploy-pages@",
+        "pages: write",
+        "id-token: write",
+        "concurrency:",
+    ] {
+        assert!(workflow.contains(wanted), "pages.yml lacks `{wanted}`");
+    }
+}
