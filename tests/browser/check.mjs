@@ -1,0 +1,155 @@
+// Opens every page of the built book in headless Chromium and reports what a reader would meet, as
+// JSON on stdout. tests/browser.rs serves the book, runs this, and asserts on the report.
+//
+// Input (environment): BOOK_URL (the served book, ending in /), CHROMIUM (the browser binary),
+// PAGES (JSON list of page paths, e.g. ["introduction.html", ...]), SHOTS (directory for
+// screenshots), PLAY_PAGE (the page whose std-only steps have a play button).
+// Nothing leaves 127.0.0.1: the playground's crate list and run requests are answered here.
+
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BOOK_URL = process.env.BOOK_URL;
+const PAGES = JSON.parse(process.env.PAGES);
+const SHOTS = process.env.SHOTS;
+const PLAY_PAGE = process.env.PLAY_PAGE;
+const PLAYGROUND = 'https://play.rust-lang.org/';
+
+const report = { pages: [], sidebar: [], search: null, play: null, screenshots: [], external: [] };
+const profile = mkdtempSync(join(tmpdir(), 'xkeys-chromium-'));
+
+// A fresh profile (--user-data-dir) each run. Flags: as root Chromium needs --no-sandbox; the
+// network is closed, so no background traffic.
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM,
+  headless: true,
+  timeout: 30000,
+  viewport: { width: 1280, height: 900 },
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ],
+});
+
+try {
+  context.setDefaultTimeout(15000);
+  let runRequest = null;
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(BOOK_URL)) {
+      return route.continue();
+    }
+    if (url === `${PLAYGROUND}meta/crates`) {
+      // The playground's crate list: none needed, the play-button snippets use std only.
+      return route.fulfill({ contentType: 'application/json', body: '{"crates":[]}' });
+    }
+    if (url === `${PLAYGROUND}evaluate.json`) {
+      runRequest = JSON.parse(route.request().postData() || '{}');
+      return route.fulfill({ contentType: 'application/json', body: '{"result":"(run in the test)"}' });
+    }
+    report.external.push(url);
+    return route.abort();
+  });
+
+  for (const path of PAGES) {
+    const page = await context.newPage();
+    const entry = {
+      path, status: 0, consoleErrors: [], pageErrors: [], failedRequests: [], brokenImages: [],
+      images: 0, codeBlocks: 0, codeBlocksWithoutCopy: 0, playButtons: 0, editors: 0,
+    };
+    page.on('console', (msg) => { if (msg.type() === 'error') entry.consoleErrors.push(msg.text()); });
+    page.on('pageerror', (err) => entry.pageErrors.push(String(err)));
+    page.on('requestfailed', (req) => {
+      if (req.url().startsWith(BOOK_URL)) entry.failedRequests.push(req.url());
+    });
+    page.on('response', (resp) => {
+      if (resp.url().startsWith(BOOK_URL) && resp.status() >= 400) {
+        entry.failedRequests.push(`${resp.status()} ${resp.url()}`);
+      }
+    });
+    const resp = await page.goto(BOOK_URL + path, { waitUntil: 'load' });
+    entry.status = resp ? resp.status() : 0;
+    await page.waitForLoadState('networkidle');
+
+    Object.assign(entry, await page.evaluate(() => {
+      const images = Array.from(document.querySelectorAll('main img'));
+      const blocks = Array.from(document.querySelectorAll('main pre')).filter((pre) => pre.querySelector('code'));
+      return {
+        images: images.length,
+        brokenImages: images.filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
+        codeBlocks: blocks.length,
+        codeBlocksWithoutCopy: blocks.filter((pre) => !pre.querySelector('.clip-button')).length,
+        editors: document.querySelectorAll('main .ace_editor').length,
+      };
+    }));
+    // Shown by mdBook once the playground's crate list arrives (the buttons appear on hover).
+    entry.playButtons = await page.evaluate(() => Array.from(document.querySelectorAll('main pre .play-button'))
+      .filter((b) => !b.hidden && !b.classList.contains('hidden')).length);
+
+    if (report.sidebar.length === 0) {
+      report.sidebar = await page.evaluate(() => Array.from(
+        document.querySelectorAll('#mdbook-sidebar mdbook-sidebar-scrollbox a[href]'),
+      ).map((a) => new URL(a.href, document.baseURI).pathname));
+    }
+
+    if (path === 'introduction.html') {
+      await shot(page, 'introduction.png');
+      // Search, as a reader does it: press `s`, type, read the results.
+      await page.keyboard.press('s');
+      await page.locator('#mdbook-searchbar').pressSequentially('Access Token Secret'); // search runs on keyup
+      await page.locator('#mdbook-searchresults li').first().waitFor();
+      report.search = await page.evaluate(() => Array.from(
+        document.querySelectorAll('#mdbook-searchresults li a'),
+      ).map((a) => ({ href: new URL(a.href, document.baseURI).pathname, text: a.textContent })));
+    }
+
+    if (path === PLAY_PAGE) {
+      // A reader changes a parameter in the base-string step and presses ▶.
+      const step = page.locator('main pre.playground', { hasText: 'let base_string = format!' });
+      const edited = await page.evaluate(() => {
+        const ed = window.editors.find((e) => e.getValue().includes('let base_string = format!'));
+        if (!ed) return false;
+        ed.setValue(ed.getValue().replace('Hello Ladies', 'Hello Readers'), 1);
+        return true;
+      });
+      await step.hover();
+      await step.locator('.play-button').click();
+      await step.locator('.result').filter({ hasText: '(run in the test)' }).waitFor();
+      report.play = { edited, request: runRequest };
+      await setTheme(page, 'coal');
+      await page.locator('main img').first().scrollIntoViewIfNeeded();
+      await shot(page, 'how-a-signature-is-made-dark.png');
+      await step.scrollIntoViewIfNeeded();
+      await shot(page, 'how-a-signature-is-made-editor.png');
+    }
+
+    if (path === 'verify-your-keys.html') {
+      await setTheme(page, 'navy');
+      await shot(page, 'verify-your-keys.png');
+    }
+    report.pages.push(entry);
+    await page.close();
+  }
+} finally {
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+process.stdout.write(JSON.stringify(report));
+
+async function shot(page, name) {
+  const file = join(SHOTS, name);
+  await page.screenshot({ path: file });
+  report.screenshots.push(file);
+}
+
+// mdBook's theme menu, as a reader uses it.
+async function setTheme(page, theme) {
+  await page.locator('#mdbook-theme-toggle').click();
+  await page.locator(`#mdbook-theme-${theme}`).click();
+  await page.waitForFunction((t) => document.documentElement.classList.contains(t), theme);
+  await page.keyboard.press('Escape'); // close the menu
+  await page.locator('#mdbook-theme-list').waitFor({ state: 'hidden' });
+}
