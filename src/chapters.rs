@@ -80,6 +80,12 @@ pub const TROUBLESHOOTING: Chapter = Chapter {
     file: "troubleshooting.md",
 };
 
+/// Part III: "Rotate and revoke keys".
+pub const ROTATE: Chapter = Chapter {
+    title: "Rotate and revoke keys",
+    file: "rotate-and-revoke-keys.md",
+};
+
 /// Every chapter listed here, for the consistency test.
 pub const ALL: &[Chapter] = &[
     INTRODUCTION,
@@ -92,4 +98,5 @@ pub const ALL: &[Chapter] = &[
     CHECK_OFFLINE,
     VERIFY,
     TROUBLESHOOTING,
+    ROTATE,
 ];
