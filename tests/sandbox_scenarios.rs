@@ -537,3 +537,76 @@ async fn app_only_bearer_tokens() {
         .expect("send");
     assert_eq!(resp.status(), 200);
 }
+
+/// No header or body of any answer, refusals included, holds a secret (SECURITY.md).
+#[tokio::test]
+async fn no_answer_ever_contains_a_secret() {
+    let sb = Sandbox::start_with(SandboxConfig::default().slow_delay(Duration::from_millis(1)))
+        .await
+        .expect("sandbox");
+    let base = sb.base_url().to_string();
+    let someone = sb.demo(Scenario::FullAccess).user_id.clone();
+    let all_secrets: Vec<String> = sb
+        .demos()
+        .iter()
+        .flat_map(|d| {
+            [
+                d.api_key_secret.clone(),
+                d.access_token_secret.clone(),
+                d.bearer_token.clone(),
+            ]
+        })
+        .collect();
+    let mut answers = 0;
+    for demo in sb.demos() {
+        let wrong = xkeys::sandbox::DemoAccount {
+            access_token_secret: "wrong".into(),
+            ..demo.clone()
+        };
+        for account in [demo, &wrong] {
+            let c = || client().oauth1(secrets(account));
+            let requests = vec![
+                c().get(format!("{base}/2/users/me"))
+                    .query(&[("user.fields", "created_at,description")]),
+                c().post(format!("{base}/2/tweets"))
+                    .json(&serde_json::json!({"text": "leak test"})),
+                c().delete(format!("{base}/2/tweets/1950000000000000000")),
+                c().post(format!("{base}/2/dm_conversations/with/{someone}/messages"))
+                    .json(&serde_json::json!({"text": "hi"})),
+                c().get(format!("{base}/2/users/by/username/xkeys_full")),
+                c().get(format!("{base}/1.1/account/verify_credentials.json")),
+                c().post(format!("{base}/sandbox/echo")).form(&[("a", "b")]),
+            ];
+            for req in requests {
+                let resp = req.send().await.expect("send");
+                let mut seen = format!("{:?}", resp.headers());
+                seen.push_str(&resp.text().await.expect("body"));
+                for secret in &all_secrets {
+                    assert!(!seen.contains(secret.as_str()), "a secret leaked: {seen}");
+                }
+                answers += 1;
+            }
+        }
+        // A Bearer Token on a user-context endpoint and a bad Basic login.
+        let resp = client()
+            .get(format!("{base}/2/users/me"))
+            .bearer_auth(&demo.bearer_token)
+            .send()
+            .await
+            .expect("send");
+        let headers = format!("{:?}", resp.headers());
+        let seen = headers + &resp.text().await.expect("body");
+        assert!(!seen.contains(&demo.bearer_token));
+        let resp = client()
+            .post(format!("{base}/oauth2/token"))
+            .basic_auth(&demo.api_key, Some("wrong"))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .expect("send");
+        let headers = format!("{:?}", resp.headers());
+        let seen = headers + &resp.text().await.expect("body");
+        assert!(!seen.contains(&demo.api_key_secret) && !seen.contains(&demo.bearer_token));
+    }
+    assert_eq!(answers, Scenario::ALL.len() * 2 * 7);
+}
