@@ -85,6 +85,12 @@ pub const TROUBLESHOOTING: Chapter = Chapter {
     file: "troubleshooting.md",
 };
 
+/// Part III: "Rotate and revoke keys".
+pub const ROTATE: Chapter = Chapter {
+    title: "Rotate and revoke keys",
+    file: "rotate-and-revoke-keys.md",
+};
+
 /// Every chapter listed here, for the consistency test.
 pub const ALL: &[Chapter] = &[
     INTRODUCTION,
@@ -98,4 +104,5 @@ pub const ALL: &[Chapter] = &[
     VERIFY,
     SIGNATURE,
     TROUBLESHOOTING,
+    ROTATE,
 ];
