@@ -74,6 +74,16 @@ pub const VERIFY: Chapter = Chapter {
     title: "Verify your keys with X",
     file: "verify-your-keys.md",
 };
+/// Part II: "Get tokens for a bot account" (the PIN flow).
+pub const TOKENS_FOR_A_BOT: Chapter = Chapter {
+    title: "Get tokens for a bot account",
+    file: "tokens-for-a-bot-account.md",
+};
+/// Part II: "Use the Bearer Token" (app-only).
+pub const BEARER_TOKEN: Chapter = Chapter {
+    title: "Use the Bearer Token",
+    file: "the-bearer-token.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
@@ -91,5 +101,7 @@ pub const ALL: &[Chapter] = &[
     STORE_AND_LOAD,
     CHECK_OFFLINE,
     VERIFY,
+    TOKENS_FOR_A_BOT,
+    BEARER_TOKEN,
     TROUBLESHOOTING,
 ];
