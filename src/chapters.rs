@@ -90,6 +90,12 @@ pub const TROUBLESHOOTING: Chapter = Chapter {
     file: "troubleshooting.md",
 };
 
+/// Part III: "Rotate and revoke keys".
+pub const ROTATE: Chapter = Chapter {
+    title: "Rotate and revoke keys",
+    file: "rotate-and-revoke-keys.md",
+};
+
 /// Every chapter listed here, for the consistency test.
 pub const ALL: &[Chapter] = &[
     INTRODUCTION,
@@ -104,4 +110,5 @@ pub const ALL: &[Chapter] = &[
     TOKENS_FOR_A_BOT,
     BEARER_TOKEN,
     TROUBLESHOOTING,
+    ROTATE,
 ];

@@ -18,6 +18,7 @@ pub mod check;
 pub mod client;
 pub mod credentials;
 pub mod env_file;
+pub mod leak_scan;
 pub mod pin;
 pub mod sandbox;
 pub mod verify;
