@@ -102,7 +102,10 @@ async fn main() -> anyhow::Result<ExitCode> {
     println!("1. In your browser, log in to x.com as the BOT ACCOUNT (the one that will post).");
     println!("2. Open this URL, check the app and the permission, click 'Authorize app':\n");
     println!("   {}\n", flow.authorize_url(&request));
-    let pin = Pin::parse(&read_line("3. Type the PIN X shows, then Enter: ").await?)?;
+    let typed = read_line("3. Type the PIN X shows, then Enter: ").await?;
+    let Ok(pin) = Pin::parse(&typed).inspect_err(|e| eprintln!("✘ {e}")) else {
+        return Ok(ExitCode::from(1));
+    };
     let grant = match flow.access_token(&request, &pin).await {
         Ok(grant) => grant,
         Err(failure) => return Ok(failed(&failure)),
