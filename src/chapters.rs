@@ -79,6 +79,16 @@ pub const SIGNATURE: Chapter = Chapter {
     title: "How an OAuth 1.0a signature is made",
     file: "how-a-signature-is-made.md",
 };
+/// Part II: "Get tokens for a bot account" (the PIN flow).
+pub const TOKENS_FOR_A_BOT: Chapter = Chapter {
+    title: "Get tokens for a bot account",
+    file: "tokens-for-a-bot-account.md",
+};
+/// Part II: "Use the Bearer Token" (app-only).
+pub const BEARER_TOKEN: Chapter = Chapter {
+    title: "Use the Bearer Token",
+    file: "the-bearer-token.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
@@ -103,6 +113,8 @@ pub const ALL: &[Chapter] = &[
     CHECK_OFFLINE,
     VERIFY,
     SIGNATURE,
+    TOKENS_FOR_A_BOT,
+    BEARER_TOKEN,
     TROUBLESHOOTING,
     ROTATE,
 ];

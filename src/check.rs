@@ -157,6 +157,16 @@ impl Report {
             .count()
     }
 
+    /// The errors, except those about the given fields (e.g. the tokens a PIN flow is about to replace).
+    pub fn errors_ignoring<'a>(
+        &'a self,
+        ignore: &'a [Field],
+    ) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| {
+            f.severity == Severity::Error && !f.subject.field().is_some_and(|x| ignore.contains(&x))
+        })
+    }
+
     /// Whether all four user-context keys are present.
     pub fn is_complete(&self) -> bool {
         self.fields
