@@ -4,6 +4,7 @@
 //! Problem `type` URIs are matched by suffix, so both `https://api.x.com/2/problems/…` and
 //! `https://api.twitter.com/2/problems/…` work (FACTS §0.6, §3.1); bodies are never byte-compared.
 
+use std::fmt;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -75,6 +76,16 @@ pub enum Blame {
     Network,
 }
 
+impl Blame {
+    /// The exit status the examples use: 1 for setup, 2 for the network or X.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Blame::Setup => 1,
+            Blame::Network => 2,
+        }
+    }
+}
+
 /// Whether trying again can help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "when")]
@@ -88,6 +99,33 @@ pub enum Retry {
     },
     /// Yes, in a little while (X-side or network trouble).
     Later,
+}
+
+impl Retry {
+    /// Whether trying again (unchanged) can succeed.
+    pub fn can_help(self) -> bool {
+        !matches!(self, Retry::No)
+    }
+}
+
+impl fmt::Display for Retry {
+    /// "no: …", "yes, after the rate-limit window resets (in N min)." and so on.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Retry::No => f.write_str("no: it fails the same way until the cause is fixed."),
+            Retry::Later => {
+                f.write_str("yes, in a minute or two: the cause is on the network's or X's side.")
+            }
+            Retry::AfterReset { reset: Some(reset) } => write!(
+                f,
+                "yes, after the rate-limit window resets (in {} min).",
+                until(reset).as_secs().div_ceil(60)
+            ),
+            Retry::AfterReset { reset: None } => {
+                f.write_str("yes, after the rate-limit window resets.")
+            }
+        }
+    }
 }
 
 impl ProblemKind {
@@ -285,6 +323,21 @@ impl Problem {
             x_says: None,
             retry,
         }
+    }
+}
+
+impl fmt::Display for Problem {
+    /// The explanation every example prints: title, why, fix, chapter, and whether to retry.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.kind;
+        writeln!(f, "✘ {}", kind.title())?;
+        writeln!(f, "  Why:   {}", kind.explanation())?;
+        writeln!(f, "  Fix:   {}", kind.fix())?;
+        match kind.guide_step() {
+            Some(step) => writeln!(f, "  See:   {}; the steps: {}", kind.chapter(), step)?,
+            None => writeln!(f, "  See:   {}", kind.chapter())?,
+        }
+        write!(f, "  Retry: {}", self.retry)
     }
 }
 

@@ -74,6 +74,16 @@ pub const VERIFY: Chapter = Chapter {
     title: "Verify your keys with X",
     file: "verify-your-keys.md",
 };
+/// Part II: "Check that posting and DMs work".
+pub const CHECK_POSTING: Chapter = Chapter {
+    title: "Check that posting and DMs work",
+    file: "check-posting-and-dms.md",
+};
+/// Part II: "Verify many accounts".
+pub const VERIFY_MANY: Chapter = Chapter {
+    title: "Verify many accounts",
+    file: "verify-many-accounts.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
@@ -91,5 +101,7 @@ pub const ALL: &[Chapter] = &[
     STORE_AND_LOAD,
     CHECK_OFFLINE,
     VERIFY,
+    CHECK_POSTING,
+    VERIFY_MANY,
     TROUBLESHOOTING,
 ];

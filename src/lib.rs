@@ -14,5 +14,6 @@ pub mod chapters;
 pub mod check;
 pub mod client;
 pub mod credentials;
+pub mod many;
 pub mod sandbox;
 pub mod verify;

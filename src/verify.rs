@@ -179,8 +179,7 @@ impl Verdict {
     pub fn exit_code(&self) -> u8 {
         match self.problems.first() {
             None => 0,
-            Some(p) if p.kind.blame() == api_error::Blame::Network => 2,
-            Some(_) => 1,
+            Some(p) => p.kind.blame().exit_code(),
         }
     }
 }
@@ -427,20 +426,6 @@ pub fn describe_skew(skew: i64) -> String {
     }
 }
 
-fn retry_words(retry: Retry) -> String {
-    match retry {
-        Retry::No => "no: it fails the same way until the cause is fixed.".into(),
-        Retry::Later => {
-            "yes, in a minute or two: the cause is on the network's or X's side.".into()
-        }
-        Retry::AfterReset { reset: Some(reset) } => format!(
-            "yes, after the rate-limit window resets (in {} min).",
-            api_error::until(reset).as_secs().div_ceil(60)
-        ),
-        Retry::AfterReset { reset: None } => "yes, after the rate-limit window resets.".into(),
-    }
-}
-
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Verifying your keys: {}", self.request)?;
@@ -459,14 +444,7 @@ impl fmt::Display for Verdict {
             if i > 0 {
                 writeln!(f, "Also:")?;
             }
-            writeln!(f, "✘ {}", p.kind.title())?;
-            writeln!(f, "  Why:   {}", p.kind.explanation())?;
-            writeln!(f, "  Fix:   {}", p.kind.fix())?;
-            match p.kind.guide_step() {
-                Some(step) => writeln!(f, "  See:   {}; the steps: {}", p.kind.chapter(), step)?,
-                None => writeln!(f, "  See:   {}", p.kind.chapter())?,
-            }
-            writeln!(f, "  Retry: {}", retry_words(p.retry))?;
+            writeln!(f, "{p}")?;
         }
         // The sandbox's own words help debug a signature; other refusals are explained above.
         let signature_problem = self.problems.first().is_some_and(|p| {
