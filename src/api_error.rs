@@ -326,6 +326,17 @@ impl Problem {
     }
 }
 
+impl Problem {
+    /// One line: the status and what X said (e.g. `403 Forbidden, type …`), or why no answer came.
+    pub fn summary(&self) -> String {
+        let said = self.x_says.as_deref().unwrap_or(self.kind.title());
+        match self.status {
+            Some(status) => format!("{status} {said}"),
+            None => said.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     /// The explanation every example prints: title, why, fix, chapter, and whether to retry.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -513,6 +524,21 @@ pub fn classify_response(response: &ApiResponse) -> Problem {
         status: Some(status),
         x_says,
         retry: default_retry(kind, reset),
+    }
+}
+
+/// Classifies what a request got when it isn't what was needed: an answer that is not a success,
+/// no answer at all, or a success without the data expected ([`ProblemKind::UnexpectedResponse`]).
+pub fn classify_outcome(outcome: &Result<ApiResponse, ClientError>) -> Problem {
+    match outcome {
+        Ok(r) if r.is_success() => {
+            let mut p = Problem::new(ProblemKind::UnexpectedResponse);
+            p.status = Some(r.status);
+            p.x_says = Some(format!("a {} answer without the data X sends", r.status));
+            p
+        }
+        Ok(r) => classify_response(r),
+        Err(e) => classify_client_error(e),
     }
 }
 

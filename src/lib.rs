@@ -16,4 +16,5 @@ pub mod client;
 pub mod credentials;
 pub mod many;
 pub mod sandbox;
+pub mod target;
 pub mod verify;
