@@ -17,14 +17,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinHandle;
 
 use crate::api_error::{self, Blame, Problem, ProblemKind, Retry};
 use crate::chapters;
+use crate::check::{self, Finding, Severity};
 use crate::client::{http_client, ClientConfig, ClientError, XClient};
 use crate::credentials::{
     mask, user_id_prefix, AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, Credentials,
+};
+use crate::credentials::{Field, LoadedKeys};
+use crate::sandbox::{
+    AccessLevel as SandboxLevel, Account, Sandbox, SandboxConfig, SandboxError, Scenario,
 };
 use crate::verify::{verify, AccessLevel, Need, Verdict};
 
@@ -592,6 +597,74 @@ pub struct App {
     pub api_key_secret: ApiKeySecret,
 }
 
+impl App {
+    /// The app's keys from what was loaded, past the offline check: every error about the API Key,
+    /// its Secret or the `.env` file (the Access Token and its Secret come from the input instead).
+    ///
+    /// # Errors
+    /// The findings to show, including one for a missing key.
+    ///
+    /// # Security
+    /// The App holds the API Key Secret: it goes to the signer only.
+    pub fn from_loaded(loaded: &LoadedKeys) -> Result<App, Vec<Finding>> {
+        let report = check::check(loaded);
+        let wanted =
+            |f: Option<Field>| matches!(f, None | Some(Field::ApiKey | Field::ApiKeySecret));
+        let errors: Vec<Finding> = report
+            .findings
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error && wanted(f.subject.field()))
+            .collect();
+        let value = |field| {
+            loaded
+                .effective(field)
+                .map(|v| v.expose_value().to_string())
+        };
+        match (value(Field::ApiKey), value(Field::ApiKeySecret)) {
+            (Some(key), Some(secret)) if errors.is_empty() => Ok(App {
+                api_key: ApiKey::new(key),
+                api_key_secret: ApiKeySecret::new(secret),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Starts a sandbox that serves every well-formed row of `entries` as a user of one demo app, and
+/// returns it with that app's keys: `verify_many --sandbox` (see [`sandbox_account`]).
+///
+/// # Errors
+/// The input can't be read; the sandbox can't start.
+pub async fn sandbox_for<I>(entries: I) -> Result<(Sandbox, App), SandboxForError>
+where
+    I: Iterator<Item = Result<Entry, InputError>>,
+{
+    let demo = Account::demo(Scenario::FullAccess).to_demo();
+    let mut config = SandboxConfig::default();
+    for entry in entries {
+        if let Entry::Account(row) = entry? {
+            config = config.account(sandbox_account(&demo.api_key, &demo.api_key_secret, &row));
+        }
+    }
+    let sandbox = Sandbox::start_with(config).await?;
+    let app = App {
+        api_key: ApiKey::new(&demo.api_key),
+        api_key_secret: ApiKeySecret::new(&demo.api_key_secret),
+    };
+    Ok((sandbox, app))
+}
+
+/// Why a sandbox for an input could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxForError {
+    /// The input can't be read.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// The sandbox can't start.
+    #[error(transparent)]
+    Sandbox(#[from] SandboxError),
+}
+
 /// Counts per verdict, and what the run took.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Summary {
@@ -747,7 +820,10 @@ where
                     pending.push_back(Slot::Ready(Box::new(Outcome::malformed(line, label, access_token, reason))));
                 }
                 Some(Ok(Entry::Account(row))) => {
-                    let task = check_account(row, app.clone(), config.clone(), http.clone(), permits.clone(), options.clone());
+                    // A task starts only with a permit: at most `concurrency` checks hold memory
+                    // at once (plus accounts waiting for a reset); the window holds only results.
+                    let permit = permits.clone().acquire_owned().await.ok();
+                    let task = check_account(row, app.clone(), config.clone(), http.clone(), permits.clone(), permit, options.clone());
                     pending.push_back(Slot::Running(tokio::spawn(task)));
                 }
             },
@@ -792,6 +868,7 @@ async fn check_account(
     config: ClientConfig,
     http: reqwest::Client,
     permits: Arc<Semaphore>,
+    permit: Option<OwnedSemaphorePermit>,
     options: Options,
 ) -> Outcome {
     let credentials = Credentials {
@@ -815,12 +892,14 @@ async fn check_account(
     };
     let mut waited = Duration::ZERO;
     let mut requests = 0;
+    let mut permit = permit;
     loop {
-        let verdict = {
-            // The permit bounds requests in flight; a waiting account doesn't hold one.
-            let _permit = permits.acquire().await.ok();
-            verify(&client, options.need).await
-        };
+        if permit.is_none() {
+            permit = permits.clone().acquire_owned().await.ok();
+        }
+        let verdict = verify(&client, options.need).await;
+        // The permit bounds requests in flight; an account waiting for its reset doesn't hold one.
+        drop(permit.take());
         requests += verdict.requests;
         let reset = match verdict.problems.first() {
             Some(p) if p.kind == ProblemKind::RateLimited && options.wait => {
@@ -842,6 +921,41 @@ async fn check_account(
             }
         }
     }
+}
+
+/// The sandbox account that serves a row, for trying the tool offline (`verify_many --sandbox`): a
+/// user of the app `api_key`, named after the row's label. A label ending in a scenario name in
+/// parentheses, e.g. `carol (revoked)`, makes the account simulate that scenario.
+///
+/// # Security
+/// The account holds the row's and the app's secrets, as the sandbox needs them to verify signatures.
+pub fn sandbox_account(api_key: &str, api_key_secret: &str, row: &AccountRow) -> Account {
+    let label = row.label.as_deref().unwrap_or_default();
+    let (name, scenario) = match label.strip_suffix(')').and_then(|l| l.rsplit_once(" (")) {
+        Some((name, s)) => (name, Scenario::from_name(s)),
+        None => (label, None),
+    };
+    let mut account = Account::new(
+        api_key,
+        api_key_secret,
+        row.access_token.as_str(),
+        row.access_token_secret.expose_secret(),
+    );
+    let username: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(15)
+        .collect();
+    if let (false, Some(id)) = (username.is_empty(), row.access_token.user_id()) {
+        account = account.user(id, username, name);
+    }
+    match scenario {
+        Some(Scenario::ReadOnly) => account.access_level(SandboxLevel::Read),
+        Some(Scenario::ReadWrite) => account.access_level(SandboxLevel::ReadWrite),
+        Some(s) => account.scenario(s),
+        None => account,
+    }
+    .scenario(scenario.unwrap_or(Scenario::FullAccess))
 }
 
 /// The format of the result lines.
