@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio::task::JoinHandle;
 
 use crate::api_error::{self, Blame, Problem, ProblemKind, Retry};
 use crate::chapters;
@@ -754,12 +753,6 @@ pub enum ManyError {
     Client(#[from] ClientError),
 }
 
-/// One slot of the reorder window.
-enum Slot {
-    Ready(Box<Outcome>),
-    Running(JoinHandle<Outcome>),
-}
-
 /// Verifies every row of `entries`, calling `on_outcome` once per row in input order, and returns
 /// the counts. Rows are pulled from `entries` (on a blocking thread) only as the window has room.
 ///
@@ -792,47 +785,66 @@ where
             }
         }
     });
+    // Finished checks report here at once, so a task's memory is freed as soon as it is done;
+    // the window keeps only results (a few hundred bytes each) until the rows before them are done.
+    let (done_tx, mut done_rx) = tokio::sync::mpsc::unbounded_channel::<(u64, Outcome)>();
     let permits = Arc::new(Semaphore::new(options.concurrency.max(1)));
     let mut summary = Summary::default();
-    let mut pending: VecDeque<Slot> = VecDeque::new();
+    let mut window_rows: VecDeque<Option<Outcome>> = VecDeque::new();
+    let mut first_seq = 0u64;
     let mut input_done = false;
     let mut failure = None;
     loop {
-        while let Some(Slot::Ready(_)) = pending.front() {
-            if let Some(Slot::Ready(outcome)) = pending.pop_front() {
+        while let Some(Some(_)) = window_rows.front() {
+            if let Some(Some(outcome)) = window_rows.pop_front() {
+                first_seq += 1;
                 summary.add(&outcome);
                 on_outcome(&outcome);
             }
         }
-        if input_done && pending.is_empty() {
+        if input_done && window_rows.is_empty() {
             break;
         }
-        let head_running = matches!(pending.front(), Some(Slot::Running(_)));
         tokio::select! {
             biased;
-            entry = rx.recv(), if !input_done && pending.len() < window => match entry {
+            Some((seq, outcome)) = done_rx.recv() => {
+                if let Some(slot) = window_rows.get_mut((seq - first_seq) as usize) {
+                    *slot = Some(outcome);
+                }
+            }
+            entry = rx.recv(), if !input_done && window_rows.len() < window => match entry {
                 None => input_done = true,
                 Some(Err(e)) => {
                     failure = Some(e);
                     input_done = true;
                 }
                 Some(Ok(Entry::Malformed { line, label, access_token, reason })) => {
-                    pending.push_back(Slot::Ready(Box::new(Outcome::malformed(line, label, access_token, reason))));
+                    window_rows.push_back(Some(Outcome::malformed(line, label, access_token, reason)));
                 }
                 Some(Ok(Entry::Account(row))) => {
-                    // A task starts only with a permit: at most `concurrency` checks hold memory
-                    // at once (plus accounts waiting for a reset); the window holds only results.
+                    let seq = first_seq + window_rows.len() as u64;
+                    window_rows.push_back(None);
+                    // A check starts only with a permit: at most `concurrency` checks (plus accounts
+                    // waiting for a reset) hold memory at once.
                     let permit = permits.clone().acquire_owned().await.ok();
-                    let task = check_account(row, app.clone(), config.clone(), http.clone(), permits.clone(), permit, options.clone());
-                    pending.push_back(Slot::Running(tokio::spawn(task)));
+                    let line = row.line;
+                    let label = row.label.clone();
+                    let check = tokio::spawn(check_account(row, app.clone(), config.clone(), http.clone(), permits.clone(), permit, options.clone()));
+                    let done = done_tx.clone();
+                    tokio::spawn(async move {
+                        let outcome = match check.await {
+                            Ok(outcome) => outcome,
+                            Err(e) => {
+                                let mut o = Outcome::malformed(line, label, None, String::new());
+                                o.verdict = kind_name(ProblemKind::UnexpectedResponse);
+                                o.reason = Some(format!("the check of this row failed inside xkeys: {e}"));
+                                o
+                            }
+                        };
+                        let _ = done.send((seq, outcome));
+                    });
                 }
             },
-            joined = head(&mut pending), if head_running => {
-                pending.pop_front();
-                let outcome = joined;
-                summary.add(&outcome);
-                on_outcome(&outcome);
-            }
         }
     }
     drop(rx);
@@ -841,23 +853,6 @@ where
     match failure {
         Some(e) => Err(e.into()),
         None => Ok(summary),
-    }
-}
-
-/// Waits for the task at the head of the window.
-async fn head(pending: &mut VecDeque<Slot>) -> Outcome {
-    match pending.front_mut() {
-        Some(Slot::Running(handle)) => match handle.await {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                let mut outcome = Outcome::malformed(0, None, None, String::new());
-                outcome.verdict = kind_name(ProblemKind::UnexpectedResponse);
-                outcome.reason = Some(format!("the check of this row failed inside xkeys: {e}"));
-                outcome
-            }
-        },
-        Some(Slot::Ready(outcome)) => (**outcome).clone(),
-        None => std::future::pending().await,
     }
 }
 
