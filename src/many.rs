@@ -693,7 +693,7 @@ impl Summary {
             let title = match (&outcome.problem, outcome.verdict.as_str()) {
                 (Some(p), _) => p.kind.title().to_string(),
                 (None, "ok") => "the token works".to_string(),
-                _ => "rows that could not be read: skipped, see their reasons".to_string(),
+                _ => "rows skipped: each one's reason says why".to_string(),
             };
             self.titles.insert(outcome.verdict.clone(), title);
         }
