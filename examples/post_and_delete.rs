@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use xkeys::api_error::{classify_client_error, classify_outcome, Problem, ProblemKind};
+use xkeys::api_error::{classify_client_error, ApiFailure, Call, Problem, ProblemKind};
 use xkeys::client::{ApiResponse, XClient};
 use xkeys::credentials::mask;
 use xkeys::sandbox::Scenario;
@@ -100,28 +100,35 @@ async fn main() -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let Some(id) = id else {
-        let problem = classify_outcome(&posted);
-        println!("  ✘ POST /2/tweets       {}", problem.summary());
-        if problem.kind == ProblemKind::Timeout {
+        let failed = ApiFailure::from_outcome(
+            "POST /2/tweets".into(),
+            &posted,
+            Call::UserContext,
+            "data.id and data.text",
+        );
+        println!("  ✘ POST /2/tweets       {}", failed.what());
+        if failed.problem.kind == ProblemKind::Timeout {
             println!("\n! The post MAY HAVE BEEN POSTED: the request went out but no answer came in time, and a POST");
             println!("  is never retried (it could post twice). Look at the account's posts; delete this one by hand:");
             println!("  \"{text}\"");
         }
-        return Ok(fail(&problem));
+        return Ok(fail(&failed.problem));
     };
     println!("  ✔ POST /2/tweets       201 Created: post {id} with the text as sent");
 
+    let delete = format!("DELETE /2/tweets/{id}");
     let deleted = client.delete(&format!("/2/tweets/{id}")).await;
     match &deleted {
         Ok(r) if r.status == 200 && r.body.contains("\"deleted\":true") => {
             println!("  ✔ DELETE /2/tweets/:id 200 OK: {{\"deleted\":true}}");
         }
         _ => {
-            let problem = classify_outcome(&deleted);
-            println!("  ✘ DELETE /2/tweets/:id {}", problem.summary());
+            let failed =
+                ApiFailure::from_outcome(delete, &deleted, Call::UserContext, "data.deleted");
+            println!("  ✘ DELETE /2/tweets/:id {}", failed.what());
             println!("\n!!! THE POST WAS NOT DELETED: post {id} is public on your account. Delete it by hand:");
             println!("!!! https://x.com/i/web/status/{id}");
-            return Ok(fail(&problem));
+            return Ok(fail(&failed.problem));
         }
     }
     // ANCHOR_END: post_and_delete

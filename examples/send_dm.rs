@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use xkeys::api_error::{classify_client_error, classify_outcome, Problem};
+use xkeys::api_error::{classify_client_error, ApiFailure, Call, Problem, ProblemKind};
 use xkeys::client::{ApiResponse, XClient};
 use xkeys::credentials::mask;
 use xkeys::sandbox::Scenario;
@@ -108,13 +108,15 @@ async fn main() -> anyhow::Result<ExitCode> {
         _ => None,
     };
     let Some((event, conversation)) = ids else {
-        let problem = classify_outcome(&sent);
-        println!("  ✘ POST {path}  {}", problem.summary());
-        if problem.kind == xkeys::api_error::ProblemKind::Timeout {
+        let what = "data.dm_event_id and data.dm_conversation_id";
+        let failed =
+            ApiFailure::from_outcome(format!("POST {path}"), &sent, Call::UserContext, what);
+        println!("  ✘ POST {path}  {}", failed.what());
+        if failed.problem.kind == ProblemKind::Timeout {
             println!("\n! The DM MAY HAVE BEEN SENT: the request went out but no answer came in time, and a POST is");
             println!("  never retried (it could send it twice). Look at the conversation before trying again.");
         }
-        return Ok(fail(&problem));
+        return Ok(fail(&failed.problem));
     };
     println!("  ✔ POST {path}  201 Created: event {event} in conversation {conversation}");
     // ANCHOR_END: send_dm

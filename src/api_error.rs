@@ -64,6 +64,17 @@ pub enum ProblemKind {
     UnexpectedResponse,
     /// The base URL is invalid or plain HTTP to another machine.
     BadBaseUrl,
+    /// 401 on `POST /oauth/request_token` or `/oauth2/token` (403 code 99 there): the API Key and
+    /// Secret are wrong.
+    AppKeysRejected,
+    /// 401 on `POST /oauth/access_token`: the PIN is wrong, used or expired.
+    PinRejected,
+    /// v1.1 code 415: the callback URL is not one of the app's.
+    CallbackNotApproved,
+    /// v1.1 code 417: a desktop (PIN) app sent a callback other than `oob`.
+    OobRequired,
+    /// 401 with a Bearer Token: it is not (or no longer) the app's.
+    BearerRejected,
 }
 
 /// Whose side a problem is on; decides `verify_keys`' exit status.
@@ -77,7 +88,7 @@ pub enum Blame {
 }
 
 impl Blame {
-    /// The exit status the examples use: 1 for setup, 2 for the network or X.
+    /// The examples' exit status for it: 1 for the setup, 2 for the network or X.
     pub fn exit_code(self) -> u8 {
         match self {
             Blame::Setup => 1,
@@ -101,36 +112,9 @@ pub enum Retry {
     Later,
 }
 
-impl Retry {
-    /// Whether trying again (unchanged) can succeed.
-    pub fn can_help(self) -> bool {
-        !matches!(self, Retry::No)
-    }
-}
-
-impl fmt::Display for Retry {
-    /// "no: …", "yes, after the rate-limit window resets (in N min)." and so on.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Retry::No => f.write_str("no: it fails the same way until the cause is fixed."),
-            Retry::Later => {
-                f.write_str("yes, in a minute or two: the cause is on the network's or X's side.")
-            }
-            Retry::AfterReset { reset: Some(reset) } => write!(
-                f,
-                "yes, after the rate-limit window resets (in {} min).",
-                until(reset).as_secs().div_ceil(60)
-            ),
-            Retry::AfterReset { reset: None } => {
-                f.write_str("yes, after the rate-limit window resets.")
-            }
-        }
-    }
-}
-
 impl ProblemKind {
     /// Every kind, for tables and tests.
-    pub const ALL: [ProblemKind; 22] = {
+    pub const ALL: [ProblemKind; 27] = {
         use ProblemKind::*;
         [
             KeysRejected,
@@ -155,6 +139,11 @@ impl ProblemKind {
             Redirect,
             UnexpectedResponse,
             BadBaseUrl,
+            AppKeysRejected,
+            PinRejected,
+            CallbackNotApproved,
+            OobRequired,
+            BearerRejected,
         ]
     };
 
@@ -188,6 +177,11 @@ impl ProblemKind {
             Redirect => "X answered with a redirect",
             UnexpectedResponse => "An answer X doesn't send",
             BadBaseUrl => "The API base URL is wrong",
+            AppKeysRejected => "X rejected the API Key and API Key Secret",
+            PinRejected => "X refused the PIN (401)",
+            CallbackNotApproved => "The callback URL is not approved (code 415)",
+            OobRequired => "This app may only use oauth_callback=oob (code 417)",
+            BearerRejected => "X rejected the Bearer Token (401)",
         }
     }
 
@@ -217,6 +211,11 @@ impl ProblemKind {
             Redirect => "X's API never redirects a correct API URL. The base URL probably points at a web page or the wrong host.",
             UnexpectedResponse => "The answer isn't the JSON X's API sends, so the request probably didn't reach X's API: a proxy, a captive portal, or a wrong X_API_BASE_URL.",
             BadBaseUrl => "The API base URL is invalid, or it uses plain http:// to another machine, which would send signed requests unencrypted.",
+            AppKeysRejected => "X could not verify your app's own credentials. This request uses only the API Key and the API Key Secret (no Access Token), so they are the cause: they don't belong together, one of them was regenerated since you copied it (regenerating invalidates the old pair), or one was mis-copied. X answers 401 on /oauth/request_token, and 403 code 99 'Unable to verify your credentials' on /oauth2/token (which it also says when the Bearer Token is asked for too often).",
+            PinRejected => "X did not trade the request token and the PIN for an Access Token: the PIN was mistyped, was already used (each PIN works once), or comes from an earlier attempt; or the request token expired before the PIN came back (X doesn't say how long it lasts). X answers all of these with the same 401.",
+            CallbackNotApproved => "X refused to start the authorization because the app's callback URL settings don't allow it: X wants at least one callback URL configured for every OAuth 1.0a flow, PIN-based ones included, and a callback sent by the app must match one of them exactly (trailing slash included).",
+            OobRequired => "X treats this app as a desktop (PIN-based) app, and those may only send oauth_callback=oob with POST /oauth/request_token; this request sent a callback URL instead.",
+            BearerRejected => "X doesn't accept this Bearer Token: it was mis-copied, or regenerated or invalidated since you copied it (an app has one Bearer Token at a time, and invalidating it makes a new one).",
         }
     }
 
@@ -245,6 +244,11 @@ impl ProblemKind {
             Redirect => "Unset X_API_BASE_URL, or set it to https://api.x.com (not a web page such as developer.x.com).",
             UnexpectedResponse => "Unset X_API_BASE_URL or set it to https://api.x.com, and check for a proxy or captive portal (open any web page in a browser).",
             BadBaseUrl => "Unset X_API_BASE_URL or set it to https://api.x.com; plain http:// is only for the sandbox on 127.0.0.1.",
+            AppKeysRejected => "In the developer portal open your app → 'Keys and tokens' → 'Consumer Keys' and click 'Regenerate'; save the new 'API Key' and 'API Key Secret' in .env as X_API_KEY and X_API_KEY_SECRET, and run this again. Then verify your Access Tokens too: X doesn't document whether tokens made with the old pair keep working.",
+            PinRejected => "Run the PIN flow again from the start: open the new URL it prints while logged in to x.com as the bot account, click 'Authorize app', and type the new PIN right away.",
+            CallbackNotApproved => "In the developer portal open your app → 'User authentication settings' → 'Edit'; in 'Callback URI / Redirect URL' enter a URL you own (https://…; for local development http://127.0.0.1, not localhost) and 'Save'. A PIN-based bot still sends oauth_callback=oob; the setting only has to exist.",
+            OobRequired => "Send oauth_callback=oob with POST /oauth/request_token (with reqwest-oauth1: OAuthParameters::new().callback(\"oob\")) and let the user type the PIN; a web callback needs an app set up as 'Web App, Automated App or Bot' with that callback URL.",
+            BearerRejected => "Copy the Bearer Token again from 'Keys and tokens' → 'Bearer Token' (click 'Regenerate' if you no longer have it) into X_BEARER_TOKEN, or remove X_BEARER_TOKEN and get the current one from the API Key and Secret with POST /oauth2/token (the bearer_lookup example does it).",
         }
     }
 
@@ -271,6 +275,11 @@ impl ProblemKind {
             Timeout | Dns | Tls | Connection | Redirect | UnexpectedResponse | BadBaseUrl => {
                 "troubleshooting.md#network-problems"
             }
+            AppKeysRejected => "troubleshooting.md#the-api-key-and-secret-are-rejected",
+            PinRejected => "troubleshooting.md#the-pin-is-rejected",
+            CallbackNotApproved => "troubleshooting.md#403-code-415-callback-url-not-approved",
+            OobRequired => "troubleshooting.md#401-code-417-only-oob-is-allowed",
+            BearerRejected => "troubleshooting.md#401-with-the-bearer-token",
         };
         Chapter {
             title: chapters::TROUBLESHOOTING.title,
@@ -285,6 +294,10 @@ impl ProblemKind {
             KeysRejected | TokenRevoked | TokenAccountMismatch => Some(chapters::GET_ACCESS_TOKEN),
             MissingPermission | AccessTooLow => Some(chapters::CONFIGURE_ACCESS),
             AppNotEnrolled | UserNotEnrolled => Some(chapters::REGISTER_A_PROJECT),
+            AppKeysRejected => Some(chapters::GET_API_KEY),
+            PinRejected | OobRequired => Some(chapters::TOKENS_FOR_A_BOT),
+            CallbackNotApproved => Some(chapters::CONFIGURE_ACCESS),
+            BearerRejected => Some(chapters::BEARER_TOKEN),
             _ => None,
         }
     }
@@ -323,32 +336,6 @@ impl Problem {
             x_says: None,
             retry,
         }
-    }
-}
-
-impl Problem {
-    /// One line: the status and what X said (e.g. `403 Forbidden, type …`), or why no answer came.
-    pub fn summary(&self) -> String {
-        let said = self.x_says.as_deref().unwrap_or(self.kind.title());
-        match self.status {
-            Some(status) => format!("{status} {said}"),
-            None => said.to_string(),
-        }
-    }
-}
-
-impl fmt::Display for Problem {
-    /// The explanation every example prints: title, why, fix, chapter, and whether to retry.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = self.kind;
-        writeln!(f, "✘ {}", kind.title())?;
-        writeln!(f, "  Why:   {}", kind.explanation())?;
-        writeln!(f, "  Fix:   {}", kind.fix())?;
-        match kind.guide_step() {
-            Some(step) => writeln!(f, "  See:   {}; the steps: {}", kind.chapter(), step)?,
-            None => writeln!(f, "  See:   {}", kind.chapter())?,
-        }
-        write!(f, "  Retry: {}", self.retry)
     }
 }
 
@@ -454,6 +441,12 @@ pub fn classify_response(response: &ApiResponse) -> Problem {
             401 if skew_bad => ClockSkew,
             _ => UnexpectedResponse,
         }
+    } else if has_code(415) {
+        CallbackNotApproved
+    } else if has_code(417) {
+        OobRequired
+    } else if has_code(99) {
+        AppKeysRejected
     } else if has_code(89) {
         TokenRevoked
     } else if has_code(135) || (status == 401 && skew_bad) {
@@ -527,21 +520,6 @@ pub fn classify_response(response: &ApiResponse) -> Problem {
     }
 }
 
-/// Classifies what a request got when it isn't what was needed: an answer that is not a success,
-/// no answer at all, or a success without the data expected ([`ProblemKind::UnexpectedResponse`]).
-pub fn classify_outcome(outcome: &Result<ApiResponse, ClientError>) -> Problem {
-    match outcome {
-        Ok(r) if r.is_success() => {
-            let mut p = Problem::new(ProblemKind::UnexpectedResponse);
-            p.status = Some(r.status);
-            p.x_says = Some(format!("a {} answer without the data X sends", r.status));
-            p
-        }
-        Ok(r) => classify_response(r),
-        Err(e) => classify_client_error(e),
-    }
-}
-
 /// Classifies a request that got no HTTP answer.
 pub fn classify_client_error(error: &ClientError) -> Problem {
     let kind = match error {
@@ -558,6 +536,183 @@ pub fn classify_client_error(error: &ClientError) -> Problem {
     let mut problem = Problem::new(kind);
     problem.x_says = Some(error.to_string());
     problem
+}
+
+/// Which kind of call an answer is to: the same status means different things on different calls
+/// (a 401 on `/oauth/access_token` is a bad PIN, with a Bearer Token a bad Bearer Token).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Call {
+    /// Signed with the four keys (OAuth 1.0a user context), e.g. `GET /2/users/me`.
+    UserContext,
+    /// `POST /oauth/request_token`: signed with the API Key and Secret only.
+    RequestToken,
+    /// `POST /oauth/access_token`: signed with the API Key and Secret and the request token, with the PIN.
+    AccessToken,
+    /// `POST /oauth2/token`: Basic auth with the API Key and Secret.
+    BearerToken,
+    /// An app-only request with `Authorization: Bearer …`.
+    AppOnly,
+}
+
+/// Classifies an answer that is not a success, knowing which call it answers (see [`Call`]).
+pub fn classify_call(response: &ApiResponse, call: Call) -> Problem {
+    use ProblemKind::*;
+    let mut problem = classify_response(response);
+    // X's bare 401s (and the text bodies its OAuth endpoints may send) mean what the call says.
+    let bare = matches!(
+        problem.kind,
+        KeysRejected | TokenRevoked | UnexpectedResponse
+    );
+    // Basic and Bearer authorization carry no timestamp: the clock can't be the cause.
+    let unsigned = matches!(call, Call::BearerToken | Call::AppOnly);
+    let bare = bare || (unsigned && problem.kind == ClockSkew);
+    let kind = match (call, response.status) {
+        (Call::RequestToken, 401) if bare => AppKeysRejected,
+        (Call::AccessToken, 401) if bare => PinRejected,
+        (Call::BearerToken, 401) if bare => AppKeysRejected,
+        (Call::AppOnly, 401) if bare => BearerRejected,
+        _ => problem.kind,
+    };
+    if kind != problem.kind {
+        problem.kind = kind;
+        problem.retry = default_retry(kind, response.rate_limit.map(|r| r.reset));
+    }
+    problem
+}
+
+/// A call to X that failed, classified: what was asked, and what went wrong. Never holds a secret.
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{request}: {}", self.what())]
+pub struct ApiFailure {
+    /// The request, e.g. `POST https://api.x.com/oauth/request_token`.
+    pub request: String,
+    /// What went wrong.
+    pub problem: Problem,
+    /// The sandbox's explanation, when talking to it.
+    pub sandbox_explain: Option<String>,
+}
+
+impl ApiFailure {
+    /// From an HTTP answer that is not a success.
+    pub fn from_response(request: String, response: &ApiResponse, call: Call) -> Self {
+        Self {
+            request,
+            problem: classify_call(response, call),
+            sandbox_explain: response.sandbox_explain.clone(),
+        }
+    }
+
+    /// From a request that got no HTTP answer.
+    pub fn from_client_error(request: String, error: &ClientError) -> Self {
+        Self {
+            request,
+            problem: classify_client_error(error),
+            sandbox_explain: None,
+        }
+    }
+
+    /// From what a call got when it isn't what was needed: an answer that is not a success, no
+    /// answer at all, or a success without `what` (e.g. "data.id") ([`ApiFailure::unexpected`]).
+    pub fn from_outcome(
+        request: String,
+        outcome: &Result<ApiResponse, ClientError>,
+        call: Call,
+        what: &str,
+    ) -> Self {
+        match outcome {
+            Ok(r) if r.is_success() => {
+                Self::unexpected(request, r.status, &format!("an answer without {what}"))
+            }
+            Ok(r) => Self::from_response(request, r, call),
+            Err(e) => Self::from_client_error(request, e),
+        }
+    }
+
+    /// From a success answer that lacks what X always sends (`what` names it; never the body).
+    pub fn unexpected(request: String, status: u16, what: &str) -> Self {
+        let mut problem = Problem::new(ProblemKind::UnexpectedResponse);
+        problem.status = Some(status);
+        problem.x_says = Some(what.to_string());
+        Self {
+            request,
+            problem,
+            sandbox_explain: None,
+        }
+    }
+
+    /// What failed, the explanation with the fix and the chapter, and the sandbox's words if any:
+    /// what an example prints (to stderr) when a call fails.
+    pub fn report(&self) -> String {
+        let mut text = format!("✘ {self}\n\n{}", self.problem);
+        if let Some(explain) = &self.sandbox_explain {
+            text.push_str(&format!("\n\n  The sandbox explains: {explain}"));
+        }
+        text
+    }
+
+    /// The examples' exit status: 1 for the setup, 2 for the network or X.
+    pub fn exit_code(&self) -> u8 {
+        self.problem.kind.blame().exit_code()
+    }
+
+    /// The status and what X said, in one line, e.g. `401 Unauthorized: code 32: Could not authenticate you.`.
+    pub fn what(&self) -> String {
+        let says = self.problem.x_says.as_deref().unwrap_or("");
+        match self.problem.status {
+            Some(status) => {
+                let reason = reqwest::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
+                let sep = if says.is_empty() { "" } else { ": " };
+                format!("{status} {reason}{sep}{says}")
+            }
+            None => says.to_string(),
+        }
+    }
+}
+
+impl Retry {
+    /// Whether trying again, unchanged, can succeed.
+    pub fn can_help(self) -> bool {
+        !matches!(self, Retry::No)
+    }
+}
+
+impl fmt::Display for Retry {
+    /// Whether trying again helps, as a sentence.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Retry::No => f.write_str("no: it fails the same way until the cause is fixed."),
+            Retry::Later => {
+                f.write_str("yes, in a minute or two: the cause is on the network's or X's side.")
+            }
+            Retry::AfterReset { reset: Some(reset) } => write!(
+                f,
+                "yes, after the rate-limit window resets (in {} min).",
+                until(*reset).as_secs().div_ceil(60)
+            ),
+            Retry::AfterReset { reset: None } => {
+                f.write_str("yes, after the rate-limit window resets.")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    /// The title, why, the fix, the chapter (and the Part I step) and whether to retry; no final newline.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.kind;
+        writeln!(f, "✘ {}", kind.title())?;
+        writeln!(f, "  Why:   {}", kind.explanation())?;
+        writeln!(f, "  Fix:   {}", kind.fix())?;
+        match kind.guide_step() {
+            Some(step) => writeln!(f, "  See:   {}; the steps: {}", kind.chapter(), step)?,
+            None => writeln!(f, "  See:   {}", kind.chapter())?,
+        }
+        write!(f, "  Retry: {}", self.retry)
+    }
 }
 
 /// How long until a Unix time, from now (zero if past).
@@ -715,6 +870,81 @@ mod tests {
             classify_response(&answer(200, "")).kind,
             ProblemKind::UnexpectedResponse
         );
+    }
+
+    #[test]
+    fn the_call_decides_what_a_401_means() {
+        use ProblemKind::*;
+        let v1_32 = r#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#;
+        let v1_89 = r#"{"errors":[{"message":"Invalid or expired token","code":89}]}"#;
+        let v2 =
+            r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#;
+        let kind = |r: &ApiResponse, call| classify_call(r, call).kind;
+        assert_eq!(
+            kind(&answer(401, v1_32), Call::RequestToken),
+            AppKeysRejected
+        );
+        assert_eq!(kind(&answer(401, v1_32), Call::AccessToken), PinRejected);
+        assert_eq!(kind(&answer(401, v1_89), Call::AccessToken), PinRejected);
+        assert_eq!(kind(&answer(401, v1_32), Call::UserContext), KeysRejected);
+        assert_eq!(kind(&answer(401, v2), Call::AppOnly), BearerRejected);
+        assert_eq!(kind(&answer(401, v2), Call::BearerToken), AppKeysRejected);
+        // X's OAuth endpoints may answer in plain text.
+        let mut text = answer(401, "Failed to validate oauth signature and token");
+        text.content_type = Some("text/plain".into());
+        assert_eq!(kind(&text, Call::RequestToken), AppKeysRejected);
+        assert_eq!(kind(&text, Call::UserContext), UnexpectedResponse);
+        // A skewed clock explains a signed call's 401, never a Bearer Token's.
+        let mut skewed = answer(401, v2);
+        skewed.date = Some(skewed.received_at + Duration::from_secs(3600));
+        assert_eq!(kind(&skewed, Call::RequestToken), ClockSkew);
+        assert_eq!(kind(&skewed, Call::AppOnly), BearerRejected);
+        // Codes that say it all, whatever the call.
+        let code = |c: u16, n: i64| {
+            answer(
+                c,
+                &format!(r#"{{"errors":[{{"code":{n},"message":"m"}}]}}"#),
+            )
+        };
+        assert_eq!(
+            kind(&code(403, 415), Call::RequestToken),
+            CallbackNotApproved
+        );
+        assert_eq!(kind(&code(401, 417), Call::RequestToken), OobRequired);
+        assert_eq!(kind(&code(403, 99), Call::BearerToken), AppKeysRejected);
+        assert_eq!(kind(&code(403, 99), Call::UserContext), AppKeysRejected);
+        // Other answers keep their meaning.
+        assert_eq!(kind(&answer(503, "{}"), Call::AccessToken), ServerError);
+        assert_eq!(
+            classify_call(&code(401, 32), Call::AccessToken).retry,
+            Retry::No
+        );
+    }
+
+    #[test]
+    fn a_failure_and_a_problem_read_as_sentences() {
+        let failure = ApiFailure::from_response(
+            "POST http://127.0.0.1:1/oauth/access_token".into(),
+            &answer(
+                401,
+                r#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#,
+            ),
+            Call::AccessToken,
+        );
+        assert_eq!(
+            failure.to_string(),
+            "POST http://127.0.0.1:1/oauth/access_token: 401 Unauthorized: code 32: Could not authenticate you."
+        );
+        let text = failure.problem.to_string();
+        assert!(
+            text.starts_with("✘ X refused the PIN (401)\n  Why:"),
+            "{text}"
+        );
+        assert!(
+            text.contains("troubleshooting.md#the-pin-is-rejected"),
+            "{text}"
+        );
+        assert!(text.ends_with("Retry: no: it fails the same way until the cause is fixed."));
     }
 
     #[test]

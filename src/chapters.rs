@@ -84,10 +84,26 @@ pub const VERIFY_MANY: Chapter = Chapter {
     title: "Verify many accounts",
     file: "verify-many-accounts.md",
 };
+/// Part II: "Get tokens for a bot account" (the PIN flow).
+pub const TOKENS_FOR_A_BOT: Chapter = Chapter {
+    title: "Get tokens for a bot account",
+    file: "tokens-for-a-bot-account.md",
+};
+/// Part II: "Use the Bearer Token" (app-only).
+pub const BEARER_TOKEN: Chapter = Chapter {
+    title: "Use the Bearer Token",
+    file: "the-bearer-token.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
     file: "troubleshooting.md",
+};
+
+/// Part III: "Rotate and revoke keys".
+pub const ROTATE: Chapter = Chapter {
+    title: "Rotate and revoke keys",
+    file: "rotate-and-revoke-keys.md",
 };
 
 /// Every chapter listed here, for the consistency test.
@@ -103,5 +119,8 @@ pub const ALL: &[Chapter] = &[
     VERIFY,
     CHECK_POSTING,
     VERIFY_MANY,
+    TOKENS_FOR_A_BOT,
+    BEARER_TOKEN,
     TROUBLESHOOTING,
+    ROTATE,
 ];

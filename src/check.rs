@@ -157,6 +157,16 @@ impl Report {
             .count()
     }
 
+    /// The errors, except those about the given fields (e.g. the tokens a PIN flow is about to replace).
+    pub fn errors_ignoring<'a>(
+        &'a self,
+        ignore: &'a [Field],
+    ) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| {
+            f.severity == Severity::Error && !f.subject.field().is_some_and(|x| ignore.contains(&x))
+        })
+    }
+
     /// Whether all four user-context keys are present.
     pub fn is_complete(&self) -> bool {
         self.fields
@@ -223,10 +233,28 @@ impl fmt::Display for Report {
     }
 }
 
+/// What [`check_with`] looks at besides the values.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckOptions {
+    /// Ask `git` whether the `.env` file is ignored or tracked (runs a `git` process).
+    pub git: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self { git: true }
+    }
+}
+
 /// Checks everything loading found, offline, and reports every finding at once.
 ///
 /// Runs `git` (if installed) to learn whether the `.env` file is ignored or tracked.
 pub fn check(loaded: &LoadedKeys) -> Report {
+    check_with(loaded, CheckOptions::default())
+}
+
+/// [`check`], with options.
+pub fn check_with(loaded: &LoadedKeys, options: CheckOptions) -> Report {
     let mut findings = Vec::new();
     let effective: Effective = Field::ALL.map(|f| loaded.effective(f));
     let eff = |field: Field| effective[field as usize];
@@ -242,7 +270,7 @@ pub fn check(loaded: &LoadedKeys) -> Report {
     check_shadowed(loaded, &effective, &mut findings);
     check_missing(&effective, &mut findings);
     if let Some(file) = &loaded.env_file {
-        check_file(file, &mut findings);
+        check_file(file, options.git, &mut findings);
     }
     findings.sort_by_key(|f| (f.severity, f.subject.field().map_or(9, |x| x as usize)));
 
@@ -833,7 +861,7 @@ fn check_missing(eff: &Effective, out: &mut Vec<Finding>) {
 }
 
 /// Problems with the `.env` file itself: parsing, encoding, permissions, git.
-fn check_file(file: &EnvFile, out: &mut Vec<Finding>) {
+fn check_file(file: &EnvFile, git: bool, out: &mut Vec<Finding>) {
     let shown = file.path.display().to_string();
     let mut push = |severity, problem: String, fix: String, chapter| {
         out.push(Finding {
@@ -888,7 +916,7 @@ fn check_file(file: &EnvFile, out: &mut Vec<Finding>) {
             );
         }
     }
-    match git_status(&file.path) {
+    match git.then(|| git_status(&file.path)).flatten() {
         Some(GitStatus::Tracked) => push(
             Severity::Error,
             "is tracked by git: your keys are in the repository (and its history).".into(),

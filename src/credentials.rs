@@ -541,6 +541,21 @@ impl LoadedKeys {
         })
     }
 
+    /// What loading these `.env` bytes finds, as if read from `path` (no environment, no file access).
+    pub fn from_env_file_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> LoadedKeys {
+        let mut file = EnvFile {
+            path: path.into(),
+            mode: None,
+            issues: Vec::new(),
+        };
+        let mut values = Vec::new();
+        parse_env_file(bytes, &mut file, &mut values);
+        LoadedKeys {
+            values,
+            env_file: Some(file),
+        }
+    }
+
     /// Whether no credential was found anywhere.
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()

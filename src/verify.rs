@@ -1,14 +1,16 @@
 //! The online verdict: one signed `GET /2/users/me` says whether the keys work, whose account they
 //! belong to, which permission the token carries, how far your clock is from X's, and how much of the
-//! rate limit is left — or, when anything fails, why and what to click.
+//! rate limit is left — or, when anything fails, why and what to click. When a Bearer Token is
+//! configured, a second, app-only request checks it too.
 
 use std::fmt;
 
 use serde::Serialize;
 
 use crate::api_error::{self, Problem, ProblemKind, Retry, CLOCK_TOLERANCE_SECS};
-use crate::client::{ApiResponse, RateLimit, XClient};
-use crate::credentials::mask;
+use crate::bearer::{self, Lookup};
+use crate::client::{ApiResponse, ClientConfig, RateLimit, XClient};
+use crate::credentials::{mask, BearerToken};
 
 /// The endpoint that answers "who am I" (FACTS §2.1).
 pub const USERS_ME: &str = "/2/users/me";
@@ -177,14 +179,14 @@ impl Verdict {
 
     /// 0 when everything holds, 1 for the keys or the app's setup, 2 for the network or X.
     pub fn exit_code(&self) -> u8 {
-        match self.problems.first() {
-            None => 0,
-            Some(p) => p.kind.blame().exit_code(),
-        }
+        self.problems
+            .first()
+            .map_or(0, |p| p.kind.blame().exit_code())
     }
 }
 
-/// Signs one `GET /2/users/me` and interprets the answer.
+/// Signs one `GET /2/users/me` and interprets the answer; with a Bearer Token configured, also looks
+/// up the account app-only (a second request) and reports it on a "Bearer Token" line.
 pub async fn verify(client: &XClient, need: Need) -> Verdict {
     let token_user_id = client
         .credentials()
@@ -230,7 +232,41 @@ pub async fn verify(client: &XClient, need: Need) -> Verdict {
         }
         Ok(response) => interpret(&mut verdict, &response, &key, &token),
     }
+    // A second request, only when a Bearer Token is configured: does app-only work too?
+    if let Some(bearer) = &client.credentials().bearer_token {
+        check_bearer(&mut verdict, client.config(), bearer).await;
+    }
     verdict
+}
+
+/// Looks up the account (or @XDevelopers) with the Bearer Token and adds the "Bearer Token" line.
+async fn check_bearer(verdict: &mut Verdict, config: &ClientConfig, bearer_token: &BearerToken) {
+    let username = verdict
+        .account
+        .as_ref()
+        .map_or(bearer::DEFAULT_USERNAME, |a| a.username.as_str())
+        .to_string();
+    verdict.requests += 1;
+    let (status, detail) = match bearer::lookup(config, bearer_token, &username).await {
+        Ok(Lookup::Found(found)) => (
+            Status::Pass,
+            format!("200 OK: app-only lookup of @{} works", found.username),
+        ),
+        Ok(Lookup::NotFound) => (
+            Status::Pass,
+            format!("200 OK: app-only lookup works (X has no account @{username})"),
+        ),
+        Err(failure) => {
+            let detail = failure.what();
+            verdict.problems.push(failure.problem);
+            (Status::Fail, detail)
+        }
+    };
+    verdict.checks.push(Check {
+        label: "Bearer Token",
+        status,
+        detail,
+    });
 }
 
 /// Fills a verdict from X's answer.

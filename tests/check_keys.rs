@@ -284,3 +284,109 @@ fn git_tracked_and_unignored_env_files() {
         "an ignored, untracked .env is fine: {stdout}"
     );
 }
+
+/// `--git`: keys committed and later deleted are still found, by name, alias and shape; nothing is printed
+/// in clear; a clean history passes.
+#[test]
+fn git_history_scan_finds_committed_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir.path())
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    if !git(&["init", "-q"]) {
+        eprintln!("git is not installed: skipping");
+        return;
+    }
+    std::fs::write(dir.path().join("README.md"), "a bot\n").unwrap();
+    assert!(git(&["add", "."]) && git(&["commit", "-qm", "clean"]));
+    let out = example("check_keys", dir.path())
+        .arg("--git")
+        .output()
+        .unwrap();
+    let (stdout, _) = texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("No X credentials found"), "{stdout}");
+
+    let bearer = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F";
+    std::fs::write(
+        dir.path().join(".env"),
+        env_file(API_KEY, API_KEY_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("config.yml"),
+        format!("twitter:\n  CONSUMER_SECRET: \"{API_KEY_SECRET}\"\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("bot.py"), format!("token = '6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY'\nauth = 'Bearer {bearer}'\n")).unwrap();
+    assert!(git(&["add", "-f", "."]) && git(&["commit", "-qm", "oops"]));
+    assert!(
+        git(&["rm", "-q", ".env", "config.yml", "bot.py"])
+            && git(&["commit", "-qm", "remove keys"])
+    );
+
+    let out = example("check_keys", dir.path())
+        .arg("--git")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    for expected in [
+        "API Key in .env:1",
+        "found by X_API_KEY: u8jz…",
+        "API Key Secret in .env:2",
+        "Access Token in .env:3",
+        "Access Token Secret in .env:4",
+        "API Key Secret in config.yml:2",
+        "found by CONSUMER_SECRET: 50 characters, hidden",
+        "Access Token in bot.py:1",
+        "found by value shape: 6253…",
+        "Bearer Token in bot.py:2",
+        "'Regenerate' in 'Consumer Keys'",
+        "book/rotate-and-revoke-keys.md",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?}:\n{stdout}");
+    }
+    for secret in [
+        API_KEY_SECRET,
+        ACCESS_TOKEN_SECRET,
+        bearer,
+        API_KEY,
+        ACCESS_TOKEN,
+        "6253282-eWud",
+    ] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{secret:.6}… printed:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn git_scan_outside_a_repository_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = example("check_keys", dir.path())
+        .arg("--git")
+        .output()
+        .unwrap();
+    let (_, stderr) = texts(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("is not inside a git repository") || stderr.contains("could not run git"),
+        "{stderr}"
+    );
+}

@@ -45,7 +45,21 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/sandbox/health", get(health))
         .route("/sandbox/echo", any(echo))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            latency,
+        ))
         .with_state(shared)
+}
+
+/// Adds the configured latency to every response but `/sandbox/health`.
+async fn latency(State(st): St, req: Request, next: axum::middleware::Next) -> Response {
+    let health = req.uri().path() == "/sandbox/health";
+    let resp = next.run(req).await;
+    if !health && !st.settings.latency.is_zero() {
+        tokio::time::sleep(st.settings.latency).await;
+    }
+    resp
 }
 
 /// Reads the request, or answers with the error reading it produced.
@@ -455,7 +469,7 @@ async fn health() -> Response {
 /// Verifies the signature of any request and shows what was verified.
 async fn echo(State(st): St, req: Request) -> Response {
     let inc = read!(req);
-    let mut reply = match st.verify_oauth1(&inc, TokenKind::Optional) {
+    let reply = match st.verify_oauth1(&inc, TokenKind::Optional) {
         Err(f) => f.reply(Api::V2),
         Ok(v) => {
             let mut params: Vec<(String, String)> = v
@@ -485,7 +499,6 @@ async fn echo(State(st): St, req: Request) -> Response {
             r
         }
     };
-    reply.delay = st.delay(None);
     reply.send().await
 }
 

@@ -91,7 +91,7 @@ impl SandboxConfig {
         self
     }
 
-    /// A delay added to every API response (default none).
+    /// A delay added to every response but `/sandbox/health` (default none).
     pub fn latency(mut self, latency: Duration) -> SandboxConfig {
         self.latency = latency;
         self

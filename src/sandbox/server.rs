@@ -229,11 +229,11 @@ impl Shared {
         }
     }
 
-    /// The delay added to a response for this scenario.
-    pub(crate) fn delay(&self, scenario: Option<Scenario>) -> Duration {
+    /// The delay the `slow` scenario adds (the latency is added to every response apart).
+    pub(crate) fn delay(&self, scenario: Scenario) -> Duration {
         match scenario {
-            Some(Scenario::Slow) => self.settings.latency + self.settings.slow_delay,
-            _ => self.settings.latency,
+            Scenario::Slow => self.settings.slow_delay,
+            _ => Duration::ZERO,
         }
     }
 }
@@ -761,10 +761,7 @@ impl Shared {
     ) -> Reply {
         let caller = match self.authenticate(inc, &spec) {
             Ok(c) => c,
-            Err(mut r) => {
-                r.delay = self.delay(None);
-                return r;
-            }
+            Err(r) => return r,
         };
         let scenario = caller.scenario();
         let mut reply = match self.gates(&caller, &spec, now()) {
@@ -776,7 +773,7 @@ impl Shared {
             Err(r) => r,
         };
         reply.clock_offset = self.clock_offset(scenario);
-        reply.delay = self.delay(Some(scenario));
+        reply.delay = self.delay(scenario);
         if let Caller::User { token, .. } = &caller {
             reply.access_level = Some(token.level);
         }

@@ -1,0 +1,239 @@
+//! The app-only Bearer Token: get it from the API Key and Secret (`POST /oauth2/token`), and use it to
+//! read public data (`GET /2/users/by/username/:username`). Chapter "Use the Bearer Token".
+//!
+//! A Bearer Token acts for the app, not for an account: it can't post, send DMs or call
+//! `/2/users/me` (X answers 403 `unsupported-authentication`, FACTS §3.2, §7 #7). No function here
+//! retries: one request each, with the client's timeouts and HTTPS rules.
+
+use reqwest::header::{HeaderValue, CONTENT_TYPE};
+use reqwest::Url;
+
+use crate::api_error::{ApiFailure, Call};
+use crate::client::{self, ApiResponse, ClientConfig, ClientError};
+use crate::credentials::{ApiKey, ApiKeySecret, BearerToken};
+use crate::verify::Account;
+
+/// `POST /oauth2/token`: the app's Bearer Token from its API Key and Secret (FACTS §4).
+pub const OAUTH2_TOKEN: &str = "/oauth2/token";
+
+/// `GET /2/users/by/username/:username`: a public lookup that accepts a Bearer Token.
+pub const USER_BY_USERNAME: &str = "/2/users/by/username/";
+
+/// The account a lookup finds by default: X's own developer account.
+pub const DEFAULT_USERNAME: &str = "XDevelopers";
+
+/// What a lookup found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// The account.
+    Found(Account),
+    /// X answered 200, with an error saying no account has this username (the token works).
+    NotFound,
+}
+
+/// A username that can't be one of X's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("--username {given:?} is not an X username: use 1 to 15 letters, digits or `_`, with or without the @ (e.g. XDevelopers)")]
+pub struct UsernameError {
+    /// What was given.
+    pub given: String,
+}
+
+/// Checks a username offline: 1 to 15 of `A-Za-z0-9_`, an optional leading `@` removed.
+///
+/// # Errors
+/// [`UsernameError`] naming the option and what a username looks like.
+pub fn username(given: &str) -> Result<&str, UsernameError> {
+    let name = given.trim().trim_start_matches('@');
+    let ok = (1..=15).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if ok {
+        Ok(name)
+    } else {
+        Err(UsernameError {
+            given: given.to_string(),
+        })
+    }
+}
+
+/// RFC 1738 encoding of a key for Basic auth, as X asks (unreserved characters kept, others `%XX`).
+fn rfc1738(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn join(base: &Url, path: &str) -> Result<Url, ClientError> {
+    let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
+    Url::parse(&joined).map_err(|e| ClientError::InvalidBaseUrl {
+        url: joined,
+        reason: e.to_string(),
+    })
+}
+
+async fn send(
+    config: &ClientConfig,
+    request_name: &str,
+    build: impl FnOnce(&reqwest::Client, &Url) -> Result<(reqwest::Request, Url), ClientError>,
+) -> Result<ApiResponse, ApiFailure> {
+    let fail = |e: &ClientError| ApiFailure::from_client_error(request_name.to_string(), e);
+    let (http, base) = client::http_client(config).map_err(|e| fail(&e))?;
+    let (request, url) = build(&http, &base).map_err(|e| fail(&e))?;
+    client::execute(&http, request, &url, 1, config.timeout_value())
+        .await
+        .map_err(|e| fail(&e))
+}
+
+/// Gets the app's Bearer Token: `POST /oauth2/token` with `grant_type=client_credentials` and Basic
+/// auth of the RFC 1738-encoded `key:secret`. X gives the same token every time until it is
+/// invalidated; asking too often gives 403 code 99.
+///
+/// # Errors
+/// [`ApiFailure`]: typically 403 code 99 (the API Key and Secret are wrong).
+///
+/// # Security
+/// The secret goes only into the Authorization header (marked sensitive); the token is returned,
+/// never shown.
+pub async fn obtain(
+    config: &ClientConfig,
+    api_key: &ApiKey,
+    api_key_secret: &ApiKeySecret,
+) -> Result<BearerToken, ApiFailure> {
+    let request_name = format!(
+        "POST {}{OAUTH2_TOKEN}",
+        config.base_url_str().trim_end_matches('/')
+    );
+    let response = send(config, &request_name, |http, base| {
+        let url = join(base, OAUTH2_TOKEN)?;
+        let request = http
+            .post(url.clone())
+            // reqwest marks the Authorization header of basic_auth sensitive.
+            .basic_auth(
+                rfc1738(api_key.as_str()),
+                Some(rfc1738(api_key_secret.expose_secret())),
+            )
+            .header(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8"),
+            )
+            .body("grant_type=client_credentials")
+            .build()
+            .map_err(|e| ClientError::Sign(e.to_string()))?;
+        Ok((request, url))
+    })
+    .await?;
+    if !response.is_success() {
+        return Err(ApiFailure::from_response(
+            request_name,
+            &response,
+            Call::BearerToken,
+        ));
+    }
+    let token = serde_json::from_str::<serde_json::Value>(&response.body)
+        .ok()
+        .filter(|v| v["token_type"].as_str() == Some("bearer"))
+        .and_then(|v| v["access_token"].as_str().map(str::to_string))
+        .filter(|t| !t.is_empty());
+    token.map(BearerToken::new).ok_or_else(|| {
+        ApiFailure::unexpected(
+            request_name,
+            response.status,
+            "an answer without token_type \"bearer\" and an access_token",
+        )
+    })
+}
+
+/// Looks up an account by username with the Bearer Token (app-only):
+/// `GET /2/users/by/username/:username`.
+///
+/// # Errors
+/// [`ApiFailure`]: typically 401 (the Bearer Token is wrong or was invalidated).
+///
+/// # Security
+/// The token goes only into the Authorization header (marked sensitive by `bearer_auth`).
+pub async fn lookup(
+    config: &ClientConfig,
+    bearer: &BearerToken,
+    username: &str,
+) -> Result<Lookup, ApiFailure> {
+    let path = format!("{USER_BY_USERNAME}{username}");
+    let request_name = format!("GET {}{path}", config.base_url_str().trim_end_matches('/'));
+    let response = send(config, &request_name, |http, base| {
+        let url = join(base, &path)?;
+        let request = http
+            .get(url.clone())
+            .bearer_auth(bearer.expose_secret())
+            .build()
+            .map_err(|e| ClientError::Sign(e.to_string()))?;
+        Ok((request, url))
+    })
+    .await?;
+    if !response.is_success() {
+        return Err(ApiFailure::from_response(
+            request_name,
+            &response,
+            Call::AppOnly,
+        ));
+    }
+    let body: Option<serde_json::Value> = serde_json::from_str(&response.body).ok();
+    let data = body.as_ref().and_then(|b| b.get("data"));
+    let field = |k: &str| {
+        data.and_then(|d| d.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    if let (Some(id), Some(username)) = (field("id"), field("username")) {
+        return Ok(Lookup::Found(Account {
+            id,
+            username,
+            name: field("name").unwrap_or_default(),
+        }));
+    }
+    // A missing user is a 200 with a resource-not-found error (FACTS §3.2, last row).
+    let not_found = body
+        .as_ref()
+        .and_then(|b| b.get("errors"))
+        .and_then(|e| e.as_array())
+        .is_some_and(|errors| {
+            errors
+                .iter()
+                .any(|e| crate::api_error::type_is(e["type"].as_str(), "resource-not-found"))
+        });
+    if not_found {
+        Ok(Lookup::NotFound)
+    } else {
+        Err(ApiFailure::unexpected(
+            request_name,
+            response.status,
+            "a 2xx answer without data.id and data.username",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_checked_offline() {
+        assert_eq!(username("@XDevelopers"), Ok("XDevelopers"));
+        assert_eq!(username("xkeys_full"), Ok("xkeys_full"));
+        for bad in ["", "@", "has space", "sixteen_chars_xx", "ümlaut", "a/b"] {
+            let err = username(bad).unwrap_err();
+            assert!(err.to_string().starts_with("--username"), "{err}");
+        }
+    }
+
+    #[test]
+    fn basic_auth_parts_are_rfc1738_encoded() {
+        assert_eq!(rfc1738("xvz1evFS4wEEPTGEFPHBog"), "xvz1evFS4wEEPTGEFPHBog");
+        assert_eq!(rfc1738("a b+c/d=e"), "a%20b%2Bc%2Fd%3De");
+    }
+}

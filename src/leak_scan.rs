@@ -1,0 +1,266 @@
+//! "Did I commit my keys?": searches a git repository's whole history for X credentials.
+//!
+//! Secret scanners key on the word "twitter" and miss `X_*` names, Bearer Tokens under `X_BEARER_TOKEN`
+//! and the Access Tokens of older accounts, whose user ids are short (SECURITY.md; FACTS §1). This scan
+//! looks for every line a commit *added* that sets one of our variable names or aliases, or holds a value
+//! shaped like an Access Token or a Bearer Token. Findings never contain a secret: public ids are masked,
+//! secrets are described by their length only.
+
+use std::fmt;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::chapters::{self, Chapter};
+use crate::credentials::{user_id_prefix, Field};
+
+/// One credential found in the history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leak {
+    /// The commit that added it (abbreviated hash).
+    pub commit: String,
+    /// The file, as git names it.
+    pub path: String,
+    /// The line in that commit's version of the file.
+    pub line: usize,
+    /// Which credential it looks like.
+    pub field: Field,
+    /// How it was recognised: the variable name, or "value shape".
+    pub found_by: String,
+    /// A masked form of the value (only for public ids) or its length.
+    pub shown: String,
+}
+
+impl fmt::Display for Leak {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} in {}:{} (commit {}), found by {}: {}",
+            self.field, self.path, self.line, self.commit, self.found_by, self.shown
+        )
+    }
+}
+
+/// Why the history could not be searched.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// `git` is not installed or could not run.
+    #[error("could not run git: {0}. Install git, or run this inside a git repository")]
+    Git(String),
+    /// The directory is not a git repository.
+    #[error(
+        "{0} is not inside a git repository: run this from your bot's repository, or pass its path"
+    )]
+    NotARepository(String),
+}
+
+/// The chapter that says how to rotate what was found.
+pub const CHAPTER: Chapter = chapters::ROTATE;
+
+/// What to do about leaks, for reports.
+pub const FIX: &str = "Regenerate every key found, in the developer portal → your app → 'Keys and tokens': \
+'Regenerate' in 'Consumer Keys' for an API Key or Secret, 'Regenerate' in 'Access Token and Secret' for a \
+token, and invalidate the Bearer Token. A regenerated key is dead wherever it was copied; rewriting the \
+history is not enough (clones, forks and caches keep it). Then add .env to .gitignore.";
+
+/// Searches every commit reachable from any ref in the repository at `dir`.
+///
+/// # Errors
+/// [`ScanError`] when git can't run or `dir` is not a repository.
+pub fn scan_history(dir: &Path) -> Result<Vec<Leak>, ScanError> {
+    let inside = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| ScanError::Git(e.to_string()))?;
+    if !inside.status.success() {
+        return Err(ScanError::NotARepository(dir.display().to_string()));
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "log",
+            "--all",
+            "-p",
+            "--no-color",
+            "--no-ext-diff",
+            "--unified=0",
+            "--format=commit %h",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| ScanError::Git(e.to_string()))?;
+    let mut leaks = Vec::new();
+    if let Some(stdout) = child.stdout.take() {
+        scan_patch(BufReader::new(stdout), &mut leaks);
+    }
+    let _ = child.wait();
+    Ok(leaks)
+}
+
+/// Scans `git log -p --unified=0` output.
+fn scan_patch(reader: impl BufRead, leaks: &mut Vec<Leak>) {
+    let (mut commit, mut path, mut line) = (String::new(), String::new(), 0usize);
+    for raw in reader.split(b'\n') {
+        let Ok(raw) = raw else { break };
+        let text = String::from_utf8_lossy(&raw);
+        if let Some(hash) = text.strip_prefix("commit ") {
+            commit = hash.trim().to_string();
+        } else if let Some(p) = text.strip_prefix("+++ ") {
+            path = p.strip_prefix("b/").unwrap_or(p).to_string();
+        } else if let Some(hunk) = text.strip_prefix("@@ ") {
+            // "@@ -a,b +c,d @@": added lines start at c.
+            line = hunk
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix('+'))
+                .and_then(|c| c.split(',').next())
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
+        } else if let Some(added) = text.strip_prefix('+') {
+            for (field, found_by, value) in find_in_line(added) {
+                let leak = Leak {
+                    commit: commit.clone(),
+                    path: path.clone(),
+                    line,
+                    field,
+                    found_by,
+                    shown: field.display_value(&value),
+                };
+                if !leaks.contains(&leak) {
+                    leaks.push(leak);
+                }
+            }
+            line += 1;
+        }
+    }
+}
+
+/// Values that are obviously not real keys (docs, templates, tests that say so).
+fn is_placeholder(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.len() < 8
+        || [
+            "fake",
+            "example",
+            "dummy",
+            "sample",
+            "your",
+            "xxxx",
+            "placeholder",
+            "changeme",
+            "<",
+            "$",
+            "{",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
+fn trim_value(v: &str) -> &str {
+    v.trim()
+        .trim_end_matches([',', ';'])
+        .trim_matches(['"', '\'', '`'])
+        .trim()
+}
+
+/// The credentials a line holds: assignments to our names and aliases, then value shapes.
+fn find_in_line(line: &str) -> Vec<(Field, String, String)> {
+    let mut found = Vec::new();
+    for field in Field::ALL {
+        for name in std::iter::once(field.env_name()).chain(field.aliases().iter().copied()) {
+            let mut rest = line;
+            while let Some(i) = rest.find(name) {
+                let before_ok = rest[..i]
+                    .chars()
+                    .last()
+                    .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+                let after = &rest[i + name.len()..];
+                rest = after;
+                if !before_ok || after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    continue;
+                }
+                let after = after
+                    .trim_start()
+                    .trim_start_matches(['"', '\''])
+                    .trim_start();
+                let Some(value) = after.strip_prefix(['=', ':']) else {
+                    continue;
+                };
+                let value = trim_value(value.trim_start_matches(['=', ' ']));
+                let value = value.split_whitespace().next().unwrap_or("");
+                let value = trim_value(value);
+                if !is_placeholder(value) {
+                    found.push((field, name.to_string(), value.to_string()));
+                }
+            }
+        }
+    }
+    if !found.is_empty() {
+        return found;
+    }
+    // Shapes, anywhere on the line (FACTS §1): `<digits>-<alnum>` Access Tokens, 7+ digit ids included
+    // (gitleaks wants 15+ and misses older accounts); Bearer Tokens start with a long run of `A`.
+    for word in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '%')) {
+        if is_placeholder(word) {
+            continue;
+        }
+        if let Some(id) = user_id_prefix(word) {
+            let rest = &word[id.len() + 1..];
+            if id.len() >= 6
+                && (20..=50).contains(&rest.len())
+                && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                found.push((Field::AccessToken, "value shape".into(), word.to_string()));
+            }
+        } else if word.len() >= 80 && word.bytes().take_while(|b| *b == b'A').count() >= 20 {
+            found.push((Field::BearerToken, "value shape".into(), word.to_string()));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_aliases_and_shapes_are_found() {
+        let cases: &[(&str, Option<Field>)] = &[
+            ("X_API_KEY=u8jzPde0IgxLd6GncfBAepfJB", Some(Field::ApiKey)),
+            ("export X_API_KEY_SECRET='d0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBX'", Some(Field::ApiKeySecret)),
+            ("consumer_secret: x", None),
+            ("CONSUMER_SECRET: \"d0Kh8oOOL8dKLzdocJ2isAjIhKtJ0RlgLKOmxgJTeKdNnFRIBX\"", Some(Field::ApiKeySecret)),
+            ("let t = \"6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY\";", Some(Field::AccessToken)),
+            ("auth = \"AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F\"", Some(Field::BearerToken)),
+            ("X_API_KEY=XkeysFakeApiKey0123456789", None),
+            ("X_API_KEY=", None),
+            ("X_API_KEY=${X_API_KEY}", None),
+            ("MY_X_API_KEY_THING=u8jzPde0IgxLd6GncfBAepfJB", None),
+            ("see https://example.com/1234567-abc", None),
+        ];
+        for (line, want) in cases {
+            let got = find_in_line(line).first().map(|f| f.0);
+            assert_eq!(got, *want, "{line}");
+        }
+    }
+
+    #[test]
+    fn the_patch_parser_tracks_commit_file_and_line() {
+        let patch = "commit abc1234\n\ndiff --git a/.env b/.env\n--- /dev/null\n+++ b/.env\n@@ -0,0 +1,2 @@\n+# keys\n+X_ACCESS_TOKEN_SECRET=vj7FAc9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy\n";
+        let mut leaks = Vec::new();
+        scan_patch(patch.as_bytes(), &mut leaks);
+        assert_eq!(leaks.len(), 1);
+        let leak = &leaks[0];
+        assert_eq!(
+            (leak.commit.as_str(), leak.path.as_str(), leak.line),
+            ("abc1234", ".env", 2)
+        );
+        assert_eq!(leak.shown, "45 characters, hidden");
+        assert!(!leak.to_string().contains("vj7F"));
+    }
+}

@@ -1,0 +1,302 @@
+//! The PIN flow end to end, and 1,000 concurrent signed requests.
+
+use std::time::Duration;
+
+use reqwest_oauth1::{OAuthClientProvider, OAuthParameters, Secrets, TokenReaderFuture};
+use serde_json::Value;
+use xkeys::sandbox::{Account, Sandbox, SandboxConfig, Scenario};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(20))
+        .build()
+        .expect("client")
+}
+
+/// Runs request_token → authorize page → approve as `username` → PIN → access_token.
+async fn pin_flow(
+    sb: &Sandbox,
+    app: Scenario,
+    username: &str,
+    access_type: Option<&str>,
+) -> (String, String, String, String) {
+    let demo = sb.demo(app);
+    let base = sb.base_url();
+
+    let mut req = client()
+        .oauth1_with_params(
+            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str()),
+            OAuthParameters::new().callback("oob"),
+        )
+        .post(format!("{base}/oauth/request_token"));
+    if let Some(t) = access_type {
+        req = req.form(&[("x_auth_access_type", t)]);
+    }
+    let rt = req.send().parse_oauth_token().await.expect("request token");
+    assert_eq!(
+        rt.remain
+            .get("oauth_callback_confirmed")
+            .map(String::as_str),
+        Some("true")
+    );
+
+    let page = client()
+        .get(format!("{base}/oauth/authorize"))
+        .query(&[("oauth_token", rt.oauth_token.as_str())])
+        .send()
+        .await
+        .expect("authorize page");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains("xkeys demo app (full-access)") || html.contains(app.name()));
+    assert!(html.contains("<select") && html.contains(&format!("value=\"{username}\"")));
+    assert!(html.contains("Authorize app"));
+    let asked = match access_type {
+        Some("read") => "<strong>Read</strong>",
+        _ => "<strong>Read and write and Direct message</strong>",
+    };
+    assert!(html.contains(asked), "{html}");
+
+    let approved = client()
+        .post(format!("{base}/oauth/authorize"))
+        .form(&[
+            ("oauth_token", rt.oauth_token.as_str()),
+            ("username", username),
+        ])
+        .send()
+        .await
+        .expect("approve");
+    assert_eq!(approved.status(), 200);
+    let html = approved.text().await.expect("html");
+    let pin = html
+        .split("id=\"pin\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .expect("a PIN on the page")
+        .to_string();
+    assert_eq!(pin.len(), 7);
+    assert!(pin.bytes().all(|b| b.is_ascii_digit()));
+
+    let access = client()
+        .oauth1_with_params(
+            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str())
+                .token(rt.oauth_token.as_str(), rt.oauth_token_secret.as_str()),
+            OAuthParameters::new().verifier(pin.as_str()),
+        )
+        .post(format!("{base}/oauth/access_token"))
+        .send()
+        .parse_oauth_token()
+        .await
+        .expect("access token");
+
+    // The PIN is single-use.
+    let again = client()
+        .oauth1_with_params(
+            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str())
+                .token(rt.oauth_token.as_str(), rt.oauth_token_secret.as_str()),
+            OAuthParameters::new().verifier(pin.as_str()),
+        )
+        .post(format!("{base}/oauth/access_token"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(again.status(), 401);
+
+    let user_id = access.remain.get("user_id").cloned().expect("user_id");
+    let screen_name = access
+        .remain
+        .get("screen_name")
+        .cloned()
+        .expect("screen_name");
+    (
+        access.oauth_token,
+        access.oauth_token_secret,
+        user_id,
+        screen_name,
+    )
+}
+
+#[tokio::test]
+async fn pin_flow_end_to_end() {
+    let sb = Sandbox::start().await.expect("sandbox");
+    let app = sb.demo(Scenario::FullAccess);
+    let (token, secret, user_id, screen_name) =
+        pin_flow(&sb, Scenario::FullAccess, "xkeys_readonly", None).await;
+    let me = sb.demo(Scenario::ReadOnly);
+    assert_eq!(user_id, me.user_id);
+    assert_eq!(screen_name, "xkeys_readonly");
+    assert_eq!(token.len(), 50);
+    assert!(token.starts_with(&format!("{user_id}-")));
+    assert_eq!(secret.len(), 45);
+
+    // The new token is real: /2/users/me answers as its user, with the app's access level.
+    let resp = client()
+        .oauth1(
+            Secrets::new(app.api_key.as_str(), app.api_key_secret.as_str())
+                .token(token.as_str(), secret.as_str()),
+        )
+        .get(format!("{}/2/users/me", sb.base_url()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        resp.headers()["x-access-level"],
+        "read-write-directmessages"
+    );
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["data"]["username"], "xkeys_readonly");
+}
+
+#[tokio::test]
+async fn x_auth_access_type_downscopes_the_new_token() {
+    let sb = Sandbox::start().await.expect("sandbox");
+    let app = sb.demo(Scenario::FullAccess);
+    let (token, secret, _, _) =
+        pin_flow(&sb, Scenario::FullAccess, "xkeys_full", Some("read")).await;
+    let secrets = Secrets::new(app.api_key.as_str(), app.api_key_secret.as_str())
+        .token(token.as_str(), secret.as_str());
+    let resp = client()
+        .oauth1(secrets.clone())
+        .get(format!("{}/2/users/me", sb.base_url()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.headers()["x-access-level"], "read");
+    let resp = client()
+        .oauth1(secrets)
+        .post(format!("{}/2/tweets", sb.base_url()))
+        .json(&serde_json::json!({"text": "not allowed"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 403);
+}
+
+#[tokio::test]
+async fn request_token_needs_oob_and_a_valid_signature() {
+    let sb = Sandbox::start().await.expect("sandbox");
+    let demo = sb.demo(Scenario::FullAccess);
+    let url = format!("{}/oauth/request_token", sb.base_url());
+    let resp = client()
+        .oauth1(Secrets::new(
+            demo.api_key.as_str(),
+            demo.api_key_secret.as_str(),
+        ))
+        .post(&url)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 400);
+    let resp = client()
+        .oauth1_with_params(
+            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str()),
+            OAuthParameters::new().callback("https://example.com/cb"),
+        )
+        .post(&url)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["errors"][0]["code"], 417);
+    let resp = client()
+        .oauth1_with_params(
+            Secrets::new(demo.api_key.as_str(), "wrong-secret"),
+            OAuthParameters::new().callback("oob"),
+        )
+        .post(&url)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 401);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["errors"][0]["code"], 32);
+    let page = client()
+        .get(format!(
+            "{}/oauth/authorize?oauth_token=unknown",
+            sb.base_url()
+        ))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(page.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_signed_requests() {
+    let accounts: Vec<Account> = (0..1000).map(Account::generated).collect();
+    let config = SandboxConfig::default().accounts(accounts.clone());
+    let sb = Sandbox::start_with(config).await.expect("sandbox");
+    let me = format!("{}/2/users/me", sb.base_url());
+    let c = client();
+    let mut tasks = tokio::task::JoinSet::new();
+    for account in accounts {
+        let demo = account.to_demo();
+        let (c, me) = (c.clone(), me.clone());
+        tasks.spawn(async move {
+            let resp = c
+                .oauth1(
+                    Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str()).token(
+                        demo.access_token.as_str(),
+                        demo.access_token_secret.as_str(),
+                    ),
+                )
+                .get(&me)
+                .send()
+                .await
+                .expect("send");
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().await.expect("json");
+            (
+                status,
+                body["data"]["id"].as_str() == Some(demo.user_id.as_str()),
+            )
+        });
+    }
+    let mut ok = 0;
+    while let Some(result) = tasks.join_next().await {
+        let (status, same_user) = result.expect("task");
+        assert_eq!(status, 200);
+        assert!(same_user);
+        ok += 1;
+    }
+    assert_eq!(ok, 1000);
+}
+
+#[tokio::test]
+async fn ten_thousand_generated_accounts_are_cheap_and_distinct() {
+    let started = std::time::Instant::now();
+    let accounts: Vec<Account> = (0..10_000).map(Account::generated).collect();
+    let keys: std::collections::HashSet<_> =
+        accounts.iter().map(|a| a.api_key().to_string()).collect();
+    let tokens: std::collections::HashSet<_> = accounts
+        .iter()
+        .map(|a| a.access_token().to_string())
+        .collect();
+    assert_eq!((keys.len(), tokens.len()), (10_000, 10_000));
+    assert_eq!(
+        Account::generated(42).access_token(),
+        accounts[42].access_token()
+    );
+    let sb = Sandbox::start_with(SandboxConfig::default().accounts(accounts))
+        .await
+        .expect("sandbox with 10,000 accounts");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let last = Account::generated(9_999).to_demo();
+    let resp = client()
+        .oauth1(
+            Secrets::new(last.api_key.as_str(), last.api_key_secret.as_str()).token(
+                last.access_token.as_str(),
+                last.access_token_secret.as_str(),
+            ),
+        )
+        .get(format!("{}/2/users/me", sb.base_url()))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["data"]["username"], "xk_load_9999");
+}
