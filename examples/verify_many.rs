@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use xkeys::client::ClientConfig;
@@ -58,8 +59,14 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
+async fn main() -> ExitCode {
+    run(Args::parse()).await.unwrap_or_else(|e| {
+        eprintln!("✘ {e:#}");
+        ExitCode::from(1)
+    })
+}
+
+async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = match args.input_format.as_deref() {
         Some(name) => InputFormat::from_name(name),
         None => InputFormat::from_path(&args.input),
@@ -68,13 +75,19 @@ async fn main() -> anyhow::Result<ExitCode> {
         eprintln!("✘ the input's format is unknown: name the file .csv or .jsonl, or add --input-format csv|jsonl");
         return Ok(ExitCode::from(1));
     };
-    let open = || -> std::io::Result<Box<dyn std::io::Read + Send>> {
+    let open = || -> anyhow::Result<Box<dyn std::io::Read + Send>> {
         match args.input.to_str() {
             Some("-") => Ok(Box::new(std::io::stdin())),
-            _ => Ok(Box::new(std::fs::File::open(&args.input)?)),
+            _ => Ok(Box::new(std::fs::File::open(&args.input).with_context(
+                || format!("cannot open the input {}", args.input.display()),
+            )?)),
         }
     };
     let mut config = ClientConfig::from_env().timeout(Duration::from_secs(args.timeout));
+    if args.sandbox && args.input.to_str() == Some("-") {
+        eprintln!("✘ --sandbox reads the input twice (to serve its tokens, then to verify them): give a file, not -");
+        return Ok(ExitCode::from(1));
+    }
     let (app, _sandbox) = if args.sandbox {
         // A local sandbox serves every well-formed row for a demo app; "carol (revoked)" picks a scenario.
         let (sandbox, app) = many::sandbox_for(many::rows(open()?, format)?).await?;

@@ -7,7 +7,9 @@
 //! setup mistakes offline; [`client`] signs requests (reqwest-oauth1); [`verify`] asks X who the keys
 //! belong to and [`api_error`] explains every failure. Every finding names the chapter that explains
 //! the fix ([`chapters`]). [`pin`] gets the tokens of another account (the PIN flow), [`bearer`] gets
-//! and uses the app-only Bearer Token, and [`env_file`] saves values in `.env` safely. [`sandbox`] is a
+//! and uses the app-only Bearer Token, and [`env_file`] saves values in `.env` safely. [`many`]
+//! verifies the tokens of many accounts of one app; [`target`] picks the keys an example uses (yours,
+//! or a sandbox scenario's). [`sandbox`] is a
 //! local X API that verifies signatures with its own code — it shares nothing with the signer, so the
 //! two check each other.
 

@@ -214,6 +214,10 @@ async fn mixed_accounts_get_one_line_each_with_the_right_verdict() {
         "{}",
         run.stderr
     );
+    assert!(
+        !run.stderr.contains("accounts verified"),
+        "no progress bar when stderr is not a terminal"
+    );
     assert_no_secret(&run, 0..n);
 }
 
@@ -249,24 +253,20 @@ async fn ten_thousand_rows_print_ten_thousand_lines() {
         sandbox.base_url(),
         "tokens.jsonl",
         input,
-        &["--concurrency", "64", "--format", "csv"],
+        &["--concurrency", "64"],
     )
     .await;
     assert_eq!(run.code, Some(1), "{}", run.stderr);
-    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
-    let mut count = 0u64;
-    for (i, record) in reader.records().enumerate() {
-        let record = record.unwrap();
-        assert_eq!(
-            record[0],
-            (i + 1).to_string(),
-            "line numbers in input order"
-        );
+    assert_eq!(
+        run.stdout.lines().count(),
+        n as usize,
+        "exactly one line per row"
+    );
+    for (i, row) in lines(&run).iter().enumerate() {
+        assert_eq!(row["line"], i + 1, "input order");
         let want = if i % 997 == 5 { "malformed" } else { "ok" };
-        assert_eq!(&record[3], want, "row {i}");
-        count += 1;
+        assert_eq!(row["verdict"], want, "row {i}");
     }
-    assert_eq!(count, n, "exactly one line per row");
     let counts = summary_counts(&run.stderr);
     assert_eq!(counts.get("ok"), Some(&(n - malformed)));
     assert_eq!(counts.get("malformed"), Some(&malformed));
@@ -372,6 +372,47 @@ async fn bad_input_is_refused_before_any_request() {
         "{}",
         unknown.stderr
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standard_input_is_read_when_the_format_is_named() {
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .without_demo_accounts()
+            .accounts((0..2).map(|i| account(i, Scenario::FullAccess))),
+    )
+    .await
+    .unwrap();
+    let base = sandbox.base_url().to_string();
+    let out = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = common::example("verify_many", dir.path())
+            .env("X_API_KEY", APP_KEY)
+            .env("X_API_KEY_SECRET", APP_SECRET)
+            .env("X_API_BASE_URL", base)
+            .args(["-", "--input-format", "csv"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        write!(
+            stdin,
+            "access_token,access_token_secret\n{}{}",
+            csv_row(0, ""),
+            csv_row(1, "")
+        )
+        .unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = common::texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
 }
 
 #[test]
