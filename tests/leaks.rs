@@ -22,6 +22,9 @@ const TOKEN: &str = "1790000000000000077-Rt5Yu8Io2Pa6Sd9Fg3Hj7Kl1Zx4Cv0";
 const TOKEN_SECRET: &str = "Mn3Bv7Cx1Zl5Kj9Hg2Fd6Sa0Po4Iu8Yt2Re6Wq0Lk4Jh8";
 const BEARER: &str = "AAAAAAAAAAAAAAAAAAAAAXk4eAAAAAAAq7Rz%2BLm3Wv9Kp2Xc%2FTy5Nb8Qs1Df%3DHj6Gf4Ds2Az9Xc3Vb7Nm1Lk5Jh8Gf2Ds6Ap0Zx4Cv9Bn3M";
 
+/// The input file of verify_many's runs, written into the run's directory (not scanned: it is input).
+const TOKENS_FILE: &str = "tokens.csv";
+
 /// Every form of every secret that must not appear.
 fn forbidden() -> Vec<String> {
     [SECRET, TOKEN_SECRET, BEARER]
@@ -69,6 +72,30 @@ fn invocations(username: &str) -> Vec<Invocation> {
             Input::None,
         ),
         run("bearer_lookup", &[], Input::None),
+        run("post_and_delete", &["--timeout", "1"], Input::None),
+        run("post_and_delete", &["--yes", "--timeout", "1"], Input::None),
+        run(
+            "send_dm",
+            &["--yes", "--timeout", "1", "--to", "1790000000000000042"],
+            Input::None,
+        ),
+        run(
+            "verify_many",
+            &[TOKENS_FILE, "--no-wait", "--timeout", "1"],
+            Input::None,
+        ),
+        run(
+            "verify_many",
+            &[
+                TOKENS_FILE,
+                "--no-wait",
+                "--timeout",
+                "1",
+                "--format",
+                "csv",
+            ],
+            Input::None,
+        ),
         run(
             "pin_login",
             &["--yes"],
@@ -83,6 +110,7 @@ fn invocations(username: &str) -> Vec<Invocation> {
 fn scenario_free() -> Vec<Invocation> {
     vec![
         run("check_keys", &["--git"], Input::None),
+        run("verify_many", &["--sandbox", TOKENS_FILE], Input::None),
         run(
             "sandbox",
             &["--port", "0", "--slow-delay", "1"],
@@ -123,6 +151,11 @@ fn execute(inv: &Invocation, base: Option<&str>, rt: &tokio::runtime::Handle) ->
             && git(&["add", "."])
             && git(&["commit", "-qm", "keys"])
             && git(&["rm", "-q", "keys.env"]);
+    }
+    if inv.args.iter().any(|a| a == TOKENS_FILE) {
+        // verify_many's input: the token pair as a platform stores it, and the same pair swapped.
+        let rows = format!("access_token,access_token_secret,label\n{TOKEN},{TOKEN_SECRET},me\n{TOKEN_SECRET},{TOKEN},swapped\n");
+        std::fs::write(dir.path().join(TOKENS_FILE), rows).unwrap();
     }
     let before = files(dir.path());
     let mut cmd = common::example(inv.example, dir.path());
