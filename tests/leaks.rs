@@ -110,12 +110,12 @@ fn invocations(username: &str) -> Vec<Invocation> {
 fn scenario_free() -> Vec<Invocation> {
     vec![
         run("check_keys", &["--git"], Input::None),
-        run("verify_many", &["--sandbox", TOKENS_FILE], Input::None),
         run(
             "sandbox",
             &["--port", "0", "--slow-delay", "1"],
             Input::UntilLine("Ctrl-C to stop."),
         ),
+        run("verify_many", &["--sandbox", TOKENS_FILE], Input::None),
     ]
 }
 
