@@ -10,7 +10,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -129,23 +129,7 @@ fn execute(inv: &Invocation, base: Option<&str>, rt: &tokio::runtime::Handle) ->
     let dir = tempfile::tempdir().expect("tempdir");
     if inv.args.iter().any(|a| a == "--git") {
         // A repository whose history holds the keys: the scan must find them without printing them.
-        let git = |args: &[&str]| {
-            Command::new("git")
-                .arg("-C")
-                .arg(dir.path())
-                .args([
-                    "-c",
-                    "user.name=t",
-                    "-c",
-                    "user.email=t@example.com",
-                    "-c",
-                    "commit.gpgsign=false",
-                ])
-                .args(args)
-                .output()
-                .map(|o| o.status.success())
-                .unwrap_or(false)
-        };
+        let git = |args: &[&str]| common::git(dir.path(), args);
         std::fs::write(dir.path().join("keys.env"), format!("X_API_KEY={KEY}\nX_API_KEY_SECRET={SECRET}\nX_ACCESS_TOKEN={TOKEN}\nX_ACCESS_TOKEN_SECRET={TOKEN_SECRET}\nX_BEARER_TOKEN={BEARER}\n")).unwrap();
         let _ = git(&["init", "-q"])
             && git(&["add", "."])

@@ -113,3 +113,22 @@ pub fn between(text: &str, start: &str, end: &str) -> Option<String> {
     let len = text[from..].find(end)?;
     Some(text[from..from + len].to_string())
 }
+
+/// Runs git in `dir` with a throwaway identity; whether it succeeded (false when git isn't installed).
+pub fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
