@@ -9,9 +9,9 @@
 //! the fix ([`chapters`]). [`pin`] gets the tokens of another account (the PIN flow), [`bearer`] gets
 //! and uses the app-only Bearer Token, and [`env_file`] saves values in `.env` safely. [`many`]
 //! verifies the tokens of many accounts of one app; [`target`] picks the keys an example uses (yours,
-//! or a sandbox scenario's). [`sandbox`] is a
-//! local X API that verifies signatures with its own code — it shares nothing with the signer, so the
-//! two check each other.
+//! or a sandbox scenario's); [`leak_scan`] searches a repository's history for committed keys.
+//! [`sandbox`] is a local X API that verifies signatures with its own code — it shares nothing with
+//! the signer, so the two check each other.
 
 pub mod api_error;
 pub mod bearer;
