@@ -17,9 +17,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use xkeys::client::{ClientConfig, XClient};
+use xkeys::client::XClient;
 use xkeys::credentials::Loader;
-use xkeys::sandbox::{Sandbox, SandboxConfig, Scenario};
+use xkeys::sandbox::Scenario;
+use xkeys::target::{target, TargetError};
 use xkeys::verify::{verify, Need};
 
 #[derive(Parser)]
@@ -53,56 +54,45 @@ fn scenario_names() -> Vec<&'static str> {
 async fn main() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
     let need = Need::from_name(&args.need).context("--need is read, write or dm")?;
-    let mut loader = match &args.env_file {
-        Some(path) => Loader::new().env_file(path),
-        None => Loader::new(),
-    };
-    let mut config = ClientConfig::from_env().timeout(Duration::from_secs(args.timeout));
+    let timeout = Duration::from_secs(args.timeout);
 
     // No keys at all (or --sandbox): demo keys against the local sandbox, said plainly.
-    let demo = args.sandbox || loader.load()?.is_empty();
-    let mut _sandbox = None;
-    if demo {
-        let scenario = args
-            .scenario
+    let no_keys = !args.sandbox
+        && match &args.env_file {
+            Some(path) => Loader::new().env_file(path),
+            None => Loader::new(),
+        }
+        .load()?
+        .is_empty();
+    let demo = args.sandbox || no_keys;
+    let scenario = demo.then(|| {
+        args.scenario
             .as_deref()
             .and_then(Scenario::from_name)
-            .unwrap_or(Scenario::FullAccess);
-        let sandbox = Sandbox::start_with(
-            SandboxConfig::default().slow_delay(Duration::from_secs(args.timeout + 5)),
-        )
-        .await?;
-        let keys = sandbox.demo(scenario);
-        loader = Loader::new().no_env_file().environment([
-            ("X_API_KEY", keys.api_key.as_str()),
-            ("X_API_KEY_SECRET", keys.api_key_secret.as_str()),
-            ("X_ACCESS_TOKEN", keys.access_token.as_str()),
-            ("X_ACCESS_TOKEN_SECRET", keys.access_token_secret.as_str()),
-        ]);
-        config = config.base_url(sandbox.base_url());
-        if !args.json {
-            if args.sandbox {
-                println!("SANDBOX: demo keys for the scenario '{scenario}' ({}), against the local sandbox, not X.\n", scenario.describe());
-            } else {
-                println!("No X keys found in the environment or .env, so this is a DEMONSTRATION:");
-                println!("demo keys verified against the xkeys sandbox (a local X API), not against X.\n");
-            }
+            .unwrap_or(Scenario::FullAccess)
+    });
+    if let (Some(scenario), false) = (scenario, args.json) {
+        if args.sandbox {
+            println!("SANDBOX: demo keys for the scenario '{scenario}' ({}), against the local sandbox, not X.\n", scenario.describe());
+        } else {
+            println!("No X keys found in the environment or .env, so this is a DEMONSTRATION:");
+            println!(
+                "demo keys verified against the xkeys sandbox (a local X API), not against X.\n"
+            );
         }
-        _sandbox = Some(sandbox);
     }
 
     // ANCHOR: verify
     // Offline first: a key with a stray quote or swapped with its secret fails for a known reason.
-    let loaded = loader.load()?;
-    let report = xkeys::check::check(&loaded);
-    if report.has_errors() || !report.is_complete() {
-        println!("{report}\n\nStopped before contacting X: the offline check needs all four keys and no errors.");
-        return Ok(ExitCode::from(1));
-    }
-    let credentials = loaded
-        .credentials()
-        .map_err(|missing| anyhow::anyhow!("missing {missing:?}"))?;
-    let client = match XClient::new(credentials, config) {
+    let target = match target(args.env_file.as_deref(), scenario, timeout).await {
+        Ok(target) => target,
+        Err(stop @ TargetError::Check(_)) => {
+            println!("{stop}");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let client = match XClient::new(target.credentials, target.config) {
         Ok(client) => client,
         Err(e) => {
             eprintln!("✘ {e}");

@@ -612,6 +612,23 @@ impl ApiFailure {
         }
     }
 
+    /// From what a call got when it isn't what was needed: an answer that is not a success, no
+    /// answer at all, or a success without `what` (e.g. "data.id") ([`ApiFailure::unexpected`]).
+    pub fn from_outcome(
+        request: String,
+        outcome: &Result<ApiResponse, ClientError>,
+        call: Call,
+        what: &str,
+    ) -> Self {
+        match outcome {
+            Ok(r) if r.is_success() => {
+                Self::unexpected(request, r.status, &format!("an answer without {what}"))
+            }
+            Ok(r) => Self::from_response(request, r, call),
+            Err(e) => Self::from_client_error(request, e),
+        }
+    }
+
     /// From a success answer that lacks what X always sends (`what` names it; never the body).
     pub fn unexpected(request: String, status: u16, what: &str) -> Self {
         let mut problem = Problem::new(ProblemKind::UnexpectedResponse);
@@ -653,6 +670,13 @@ impl ApiFailure {
             }
             None => says.to_string(),
         }
+    }
+}
+
+impl Retry {
+    /// Whether trying again, unchanged, can succeed.
+    pub fn can_help(self) -> bool {
+        !matches!(self, Retry::No)
     }
 }
 

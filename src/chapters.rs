@@ -74,6 +74,16 @@ pub const VERIFY: Chapter = Chapter {
     title: "Verify your keys with X",
     file: "verify-your-keys.md",
 };
+/// Part II: "Check that posting and DMs work".
+pub const CHECK_POSTING: Chapter = Chapter {
+    title: "Check that posting and DMs work",
+    file: "check-posting-and-dms.md",
+};
+/// Part II: "Verify many accounts".
+pub const VERIFY_MANY: Chapter = Chapter {
+    title: "Verify many accounts",
+    file: "verify-many-accounts.md",
+};
 /// Part II: "How an OAuth 1.0a signature is made" (X's example, step by step).
 pub const SIGNATURE: Chapter = Chapter {
     title: "How an OAuth 1.0a signature is made",
@@ -112,6 +122,8 @@ pub const ALL: &[Chapter] = &[
     STORE_AND_LOAD,
     CHECK_OFFLINE,
     VERIFY,
+    CHECK_POSTING,
+    VERIFY_MANY,
     SIGNATURE,
     TOKENS_FOR_A_BOT,
     BEARER_TOKEN,

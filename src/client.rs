@@ -329,6 +329,28 @@ impl XClient {
         })
     }
 
+    /// A client that sends through `http`, an existing client from [`http_client`] (same `config`),
+    /// so that many accounts share one connection pool (`verify_many`).
+    ///
+    /// # Errors
+    /// An invalid or insecure base URL.
+    ///
+    /// # Security
+    /// As [`XClient::new`].
+    pub fn with_http(
+        credentials: Credentials,
+        config: ClientConfig,
+        http: reqwest::Client,
+    ) -> Result<Self, ClientError> {
+        let base = parse_base_url(&config.base_url)?;
+        Ok(Self {
+            http,
+            base,
+            config,
+            credentials,
+        })
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &Url {
         &self.base

@@ -7,9 +7,11 @@
 //! setup mistakes offline; [`client`] signs requests (reqwest-oauth1); [`verify`] asks X who the keys
 //! belong to and [`api_error`] explains every failure. Every finding names the chapter that explains
 //! the fix ([`chapters`]). [`pin`] gets the tokens of another account (the PIN flow), [`bearer`] gets
-//! and uses the app-only Bearer Token, and [`env_file`] saves values in `.env` safely. [`sandbox`] is a
-//! local X API that verifies signatures with its own code — it shares nothing with the signer, so the
-//! two check each other.
+//! and uses the app-only Bearer Token, and [`env_file`] saves values in `.env` safely. [`many`]
+//! verifies the tokens of many accounts of one app; [`target`] picks the keys an example uses (yours,
+//! or a sandbox scenario's); [`leak_scan`] searches a repository's history for committed keys.
+//! [`sandbox`] is a local X API that verifies signatures with its own code — it shares nothing with
+//! the signer, so the two check each other.
 
 pub mod api_error;
 pub mod bearer;
@@ -19,6 +21,8 @@ pub mod client;
 pub mod credentials;
 pub mod env_file;
 pub mod leak_scan;
+pub mod many;
 pub mod pin;
 pub mod sandbox;
+pub mod target;
 pub mod verify;

@@ -290,23 +290,7 @@ fn git_tracked_and_unignored_env_files() {
 #[test]
 fn git_history_scan_finds_committed_keys() {
     let dir = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(dir.path())
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@example.com",
-                "-c",
-                "commit.gpgsign=false",
-            ])
-            .args(args)
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-    };
+    let git = |args: &[&str]| common::git(dir.path(), args);
     if !git(&["init", "-q"]) {
         eprintln!("git is not installed: skipping");
         return;

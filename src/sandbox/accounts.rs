@@ -402,6 +402,21 @@ pub struct DemoAccount {
     pub name: String,
 }
 
+impl DemoAccount {
+    /// The four keys as environment variables (`X_API_KEY`…), e.g. for a `Loader::environment`.
+    ///
+    /// # Security
+    /// Holds the two secrets: pass it to a loader, never print it.
+    pub fn environment(&self) -> [(&'static str, &str); 4] {
+        [
+            ("X_API_KEY", &self.api_key),
+            ("X_API_KEY_SECRET", &self.api_key_secret),
+            ("X_ACCESS_TOKEN", &self.access_token),
+            ("X_ACCESS_TOKEN_SECRET", &self.access_token_secret),
+        ]
+    }
+}
+
 impl fmt::Debug for DemoAccount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DemoAccount")

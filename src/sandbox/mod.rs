@@ -63,6 +63,7 @@ pub struct SandboxConfig {
     clock_skew: Duration,
     nonce_capacity: usize,
     rate_limits: bool,
+    rate_limit_window: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -78,6 +79,7 @@ impl Default for SandboxConfig {
             clock_skew: Duration::from_secs(3600),
             nonce_capacity: 100_000,
             rate_limits: true,
+            rate_limit_window: Duration::from_secs(rate_limit::WINDOW_SECS as u64),
         }
     }
 }
@@ -137,6 +139,13 @@ impl SandboxConfig {
         self.rate_limits = enabled;
         self
     }
+
+    /// The length of every rate-limit window (default X's 15 minutes; at least 1 s): shorter
+    /// windows let tests see a limit reset.
+    pub fn rate_limit_window(mut self, window: Duration) -> SandboxConfig {
+        self.rate_limit_window = window;
+        self
+    }
 }
 
 /// A running sandbox; dropping it stops the server.
@@ -189,6 +198,7 @@ impl Sandbox {
             clock_skew: config.clock_skew,
             nonce_capacity: config.nonce_capacity,
             rate_limits: config.rate_limits,
+            rate_limit_window: config.rate_limit_window,
         };
         let shared = Arc::new(server::Shared::new(settings, &accounts)?);
         let listener = tokio::net::TcpListener::bind(addr)

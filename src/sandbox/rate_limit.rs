@@ -14,7 +14,7 @@ pub(crate) enum Endpoint {
     VerifyCredentials,
 }
 
-/// The length of every window: 15 minutes.
+/// The length of every window: 15 minutes (X's; a sandbox can shorten it for tests).
 pub(crate) const WINDOW_SECS: i64 = 15 * 60;
 
 impl Endpoint {
@@ -48,13 +48,15 @@ pub(crate) struct RateStatus {
 /// Fixed windows per (user or app, endpoint), opened by the first request.
 pub(crate) struct RateLimiter {
     enabled: bool,
+    window: i64,
     windows: Mutex<HashMap<(String, Endpoint), (i64, u32)>>,
 }
 
 impl RateLimiter {
-    pub(crate) fn new(enabled: bool) -> RateLimiter {
+    pub(crate) fn new(enabled: bool, window: i64) -> RateLimiter {
         RateLimiter {
             enabled,
+            window,
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -72,7 +74,7 @@ impl RateLimiter {
             return RateStatus {
                 limit,
                 remaining: limit,
-                reset: now + WINDOW_SECS,
+                reset: now + self.window,
                 exceeded: false,
             };
         }
@@ -82,9 +84,9 @@ impl RateLimiter {
         };
         let entry = windows
             .entry((who.to_string(), endpoint))
-            .or_insert((now + WINDOW_SECS, 0));
+            .or_insert((now + self.window, 0));
         if entry.0 <= now {
-            *entry = (now + WINDOW_SECS, 0);
+            *entry = (now + self.window, 0);
         }
         let exceeded = entry.1 >= limit;
         if !exceeded {
@@ -99,11 +101,11 @@ impl RateLimiter {
     }
 
     /// The status of a user who is always over the limit (the rate-limited scenario).
-    pub(crate) fn exhausted(endpoint: Endpoint, app_only: bool, now: i64) -> RateStatus {
+    pub(crate) fn exhausted(&self, endpoint: Endpoint, app_only: bool, now: i64) -> RateStatus {
         RateStatus {
             limit: endpoint.limit(app_only),
             remaining: 0,
-            reset: now + WINDOW_SECS,
+            reset: now + self.window,
             exceeded: true,
         }
     }
@@ -115,7 +117,7 @@ mod tests {
 
     #[test]
     fn counts_down_then_refuses_then_resets() {
-        let r = RateLimiter::new(true);
+        let r = RateLimiter::new(true, WINDOW_SECS);
         for i in 0..15 {
             let s = r.hit("u", Endpoint::SendDm, false, 1000);
             assert_eq!((s.remaining, s.exceeded), (14 - i, false));

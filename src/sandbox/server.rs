@@ -36,6 +36,7 @@ pub(crate) struct Settings {
     pub(crate) clock_skew: Duration,
     pub(crate) nonce_capacity: usize,
     pub(crate) rate_limits: bool,
+    pub(crate) rate_limit_window: Duration,
 }
 
 /// An app: consumer key and secret, its current permission, its Bearer Token.
@@ -197,7 +198,10 @@ impl Shared {
         }
         Ok(Shared {
             nonces: Mutex::new(NonceStore::new(settings.nonce_capacity)),
-            limiter: RateLimiter::new(settings.rate_limits),
+            limiter: RateLimiter::new(
+                settings.rate_limits,
+                settings.rate_limit_window.as_secs().max(1) as i64,
+            ),
             settings,
             apps,
             tokens: RwLock::new(tokens),
@@ -738,7 +742,7 @@ impl Shared {
             Caller::App { app } => format!("app:{}", app.consumer_key),
         };
         let rate = if scenario == Scenario::RateLimited {
-            RateLimiter::exhausted(spec.endpoint, app_only, now)
+            self.limiter.exhausted(spec.endpoint, app_only, now)
         } else {
             self.limiter.hit(&who, spec.endpoint, app_only, now)
         };

@@ -160,3 +160,57 @@ pub fn fences(text: &str) -> Vec<Fence> {
     }
     found
 }
+
+/// Plays the account's owner on the sandbox's authorize page: picks `username`, returns the PIN.
+pub async fn approve(url: &str, username: &str) -> String {
+    let http = reqwest::Client::new();
+    let page = http.get(url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the authorize page opens");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("<option value=\"{username}\">")),
+        "the page offers @{username}:\n{html}"
+    );
+    let token = between(&html, "name=\"oauth_token\" value=\"", "\"").expect("hidden oauth_token");
+    let action = between(&html, "<form method=\"post\" action=\"", "\"").expect("form action");
+    let base = &url[..url.find("/oauth/").expect("an /oauth/ URL")];
+    let answer = http
+        .post(format!("{base}{action}"))
+        .form(&[("oauth_token", token.as_str()), ("username", username)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let html = answer.text().await.unwrap();
+    let pin = between(&html, "id=\"pin\">", "<").expect("the PIN on the answer page");
+    assert!(
+        pin.len() == 7 && pin.bytes().all(|b| b.is_ascii_digit()),
+        "{pin}"
+    );
+    pin
+}
+
+pub fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(text[from..from + len].to_string())
+}
+
+/// Runs git in `dir` with a throwaway identity; whether it succeeded (false when git isn't installed).
+pub fn git(dir: &Path, args: &[&str]) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
