@@ -2,8 +2,9 @@
 //! request, serves keys from the environment without printing their secrets, and refuses bad
 //! options with a clear message.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -11,21 +12,10 @@ use std::time::Duration;
 use reqwest_oauth1::{OAuthClientProvider, Secrets};
 use xkeys::sandbox::{Account, Scenario};
 
-/// `target/debug/examples/sandbox`, next to this test binary (`target/debug/deps/...`).
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target dir");
-    dir.join("examples")
-        .join(format!("sandbox{}", std::env::consts::EXE_SUFFIX))
-}
-
 /// Runs the example in an empty directory (no .env) with the X_* variables given.
 fn spawn(args: &[&str], env: &[(&str, &str)]) -> (Child, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut cmd = Command::new(example_binary());
+    let mut cmd = Command::new(common::example_bin("sandbox"));
     cmd.args(args)
         .current_dir(dir.path())
         .stdout(Stdio::piped())
