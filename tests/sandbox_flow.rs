@@ -300,3 +300,70 @@ async fn ten_thousand_generated_accounts_are_cheap_and_distinct() {
     let body: Value = resp.json().await.expect("json");
     assert_eq!(body["data"]["username"], "xk_load_9999");
 }
+
+#[tokio::test]
+async fn cancelling_on_the_authorize_page_issues_no_pin_and_kills_the_request_token() {
+    let sb = Sandbox::start().await.expect("sandbox");
+    let demo = sb.demo(Scenario::FullAccess);
+    let base = sb.base_url();
+    let rt = client()
+        .oauth1_with_params(
+            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str()),
+            OAuthParameters::new().callback("oob"),
+        )
+        .post(format!("{base}/oauth/request_token"))
+        .send()
+        .parse_oauth_token()
+        .await
+        .expect("request token");
+    let page = client()
+        .get(format!("{base}/oauth/authorize"))
+        .query(&[("oauth_token", rt.oauth_token.as_str())])
+        .send()
+        .await
+        .expect("authorize page");
+    assert!(page
+        .text()
+        .await
+        .expect("html")
+        .contains("value=\"deny\">Cancel</button>"));
+
+    let cancelled = client()
+        .post(format!("{base}/oauth/authorize"))
+        .form(&[
+            ("oauth_token", rt.oauth_token.as_str()),
+            ("username", "xkeys_full"),
+            ("decision", "deny"),
+        ])
+        .send()
+        .await
+        .expect("cancel");
+    assert_eq!(cancelled.status(), 200);
+    let html = cancelled.text().await.expect("html");
+    assert!(
+        html.contains("You did not authorize the app") && !html.contains("id=\"pin\""),
+        "{html}"
+    );
+
+    let access = client()
+        .oauth1_with_params(
+            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str())
+                .token(rt.oauth_token.as_str(), rt.oauth_token_secret.as_str()),
+            OAuthParameters::new().verifier("1234567"),
+        )
+        .post(format!("{base}/oauth/access_token"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(access.status(), 401);
+    let explain = access
+        .headers()
+        .get("x-sandbox-explain")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        explain.contains("unknown token") && explain.contains("cancelled"),
+        "{explain}"
+    );
+}

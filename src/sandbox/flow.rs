@@ -125,7 +125,8 @@ pub(crate) async fn authorize_page(State(st): St, req: Request) -> Response {
          <input type=\"hidden\" name=\"oauth_token\" value=\"{token}\">\n\
          <label for=\"username\">You are logged in to the sandbox as</label>\n\
          <select id=\"username\" name=\"username\">\n{options}</select>\n\
-         <p><button type=\"submit\">Authorize app</button></p>\n</form>",
+         <p><button type=\"submit\" name=\"decision\" value=\"allow\">Authorize app</button>\n\
+         <button type=\"submit\" name=\"decision\" value=\"deny\">Cancel</button></p>\n</form>",
         app = html_escape(&app_name),
         level = level.label(),
         token = html_escape(&token),
@@ -146,10 +147,25 @@ fn invalid_request_token() -> Response {
     .into_response()
 }
 
-/// `POST /oauth/authorize`: the user approved; show a single-use 7-digit PIN.
+/// `POST /oauth/authorize`: the user approved (show a single-use 7-digit PIN) or cancelled (the
+/// request token is dropped, so `/oauth/access_token` refuses it).
 pub(crate) async fn authorize_submit(State(st): St, req: Request) -> Response {
     let inc = read!(req);
     let token = inc.form_param("oauth_token").unwrap_or_default();
+    if inc.form_param("decision").as_deref() == Some("deny") {
+        if lock(&st.request_tokens).remove(&token).is_none() {
+            return invalid_request_token();
+        }
+        return Reply::new(
+            StatusCode::OK,
+            HTML,
+            page(
+                "Authorization cancelled",
+                "<p>You did not authorize the app: no PIN was issued, and the app's request token is no longer valid.</p>",
+            ),
+        )
+        .into_response();
+    }
     let username = inc.form_param("username").unwrap_or_default();
     let Some(user_id) = st.usernames.get(&username.to_ascii_lowercase()).cloned() else {
         return Reply::new(

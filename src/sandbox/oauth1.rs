@@ -247,7 +247,9 @@ impl Failure {
             Failure::BadVersion(v) => format!("oauth_version must be 1.0 when sent, got {v}"),
             Failure::BadTimestamp(t) => format!("oauth_timestamp is not a number: {t}"),
             Failure::UnknownConsumerKey(k) => format!("unknown consumer key {k}"),
-            Failure::UnknownToken(t) => format!("unknown access token {t} for this consumer key"),
+            Failure::UnknownToken(t) => format!(
+                "unknown token {t} for this consumer key (an access token, or on /oauth/access_token a request token: unknown, used or cancelled)"
+            ),
             Failure::SignatureMismatch(base) => format!(
                 "signature mismatch; the sandbox computed the base string (ids masked): {base}"
             ),
