@@ -367,3 +367,51 @@ async fn cancelling_on_the_authorize_page_issues_no_pin_and_kills_the_request_to
         "{explain}"
     );
 }
+
+#[tokio::test]
+async fn invalidate_token_revokes_the_token_for_good() {
+    let sb = Sandbox::start().await.expect("sandbox");
+    let demo = sb.demo(Scenario::FullAccess);
+    let base = sb.base_url();
+    let signed = || {
+        client().oauth1(
+            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str()).token(
+                demo.access_token.as_str(),
+                demo.access_token_secret.as_str(),
+            ),
+        )
+    };
+    let me = signed()
+        .get(format!("{base}/2/users/me"))
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(me.status(), 200);
+
+    let revoked = signed()
+        .post(format!("{base}/1.1/oauth/invalidate_token"))
+        .send()
+        .await
+        .expect("invalidate");
+    assert_eq!(revoked.status(), 200);
+    let body: Value = revoked.json().await.expect("json");
+    assert_eq!(body["access_token"], demo.access_token.as_str());
+
+    let me = signed()
+        .get(format!("{base}/2/users/me"))
+        .send()
+        .await
+        .expect("me");
+    assert_eq!(me.status(), 401, "v2 answers the bare 401");
+    let v1 = signed()
+        .get(format!("{base}/1.1/account/verify_credentials.json"))
+        .send()
+        .await
+        .expect("v1.1");
+    assert_eq!(v1.status(), 401);
+    let body: Value = v1.json().await.expect("json");
+    assert_eq!(
+        body["errors"][0]["code"], 89,
+        "v1.1: Invalid or expired token"
+    );
+}

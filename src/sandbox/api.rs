@@ -15,7 +15,9 @@ use super::flow;
 use super::oauth1::percent_encode;
 use super::problems as p;
 use super::rate_limit::Endpoint;
-use super::server::{lock, Api, Caller, Incoming, Reply, Shared, Spec, TokenKind, User};
+use super::server::{
+    lock, write_lock, Api, Caller, Incoming, Reply, Shared, Spec, Token, TokenKind, User,
+};
 
 type St = State<Arc<Shared>>;
 
@@ -34,6 +36,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/1.1/account/verify_credentials.json",
             get(verify_credentials),
         )
+        .route("/1.1/oauth/invalidate_token", post(invalidate_token))
         .route("/oauth/request_token", post(flow::request_token))
         .route(
             "/oauth/authorize",
@@ -456,6 +459,48 @@ async fn verify_credentials(State(st): St, req: Request) -> Response {
                 "profile_image_url_https": DEFAULT_AVATAR,
             });
             Reply::json(StatusCode::OK, body.to_string())
+        },
+    )
+    .send()
+    .await
+}
+
+/// `POST /1.1/oauth/invalidate_token`, signed with the token to revoke: answers
+/// `{"access_token":"<token>"}`, and the token is refused from then on (401; v1.1 code 89). FACTS §4.
+async fn invalidate_token(State(st): St, req: Request) -> Response {
+    let inc = read!(req);
+    st.api(
+        &inc,
+        spec(
+            Endpoint::InvalidateToken,
+            false,
+            AccessLevel::Read,
+            Api::V11,
+        ),
+        |st, caller, _| {
+            let Caller::User { token, .. } = caller else {
+                return Reply::json(StatusCode::FORBIDDEN, p::FORBIDDEN);
+            };
+            let mut tokens = write_lock(&st.tokens);
+            let Some(id) = tokens
+                .iter()
+                .find(|(_, t)| Arc::ptr_eq(t, token))
+                .map(|(id, _)| id.clone())
+            else {
+                return Reply::json(StatusCode::UNAUTHORIZED, p::V1_89);
+            };
+            tokens.insert(
+                id.clone(),
+                Arc::new(Token {
+                    secret: token.secret.clone(),
+                    consumer_key: token.consumer_key.clone(),
+                    user_id: token.user_id.clone(),
+                    level: token.level,
+                    scenario: token.scenario,
+                    revoked: true,
+                }),
+            );
+            Reply::json(StatusCode::OK, json!({ "access_token": id }).to_string())
         },
     )
     .send()

@@ -12,6 +12,7 @@ pub(crate) enum Endpoint {
     SendDm,
     UserByUsername,
     VerifyCredentials,
+    InvalidateToken,
 }
 
 /// The length of every window: 15 minutes (X's; a sandbox can shorten it for tests).
@@ -31,6 +32,8 @@ impl Endpoint {
             Endpoint::UserByUsername if app_only => 300,
             Endpoint::UserByUsername => 900,
             Endpoint::VerifyCredentials => 75,
+            // X publishes no limit for revoking a token; one per window is plenty, 15 is generous.
+            Endpoint::InvalidateToken => 15,
         }
     }
 }
