@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::Run;
+
 use std::time::Duration;
 
 use xkeys::api_error::{classify_call, Call, ProblemKind};
@@ -12,12 +14,6 @@ use xkeys::credentials::Credentials;
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken};
 use xkeys::sandbox::{DemoAccount, Sandbox, Scenario};
 use xkeys::verify::{verify, Need, Status};
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
 
 /// Runs bearer_lookup in an empty directory with `env` and `args`, in a blocking thread.
 async fn run(env: Vec<(&'static str, String)>, args: &[&str]) -> Run {
@@ -29,12 +25,7 @@ async fn run(env: Vec<(&'static str, String)>, args: &[&str]) -> Run {
             .args(args)
             .output()
             .unwrap();
-        let (stdout, stderr) = common::texts(&out);
-        Run {
-            code: out.status.code(),
-            stdout,
-            stderr,
-        }
+        Run::from_output(&out)
     })
     .await
     .unwrap()

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::Run;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -38,12 +40,6 @@ fn csv_row(i: u64, label: &str) -> String {
     format!("{},{},{label}\n", k.access_token, k.access_token_secret)
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs verify_many on `input` (written to a temp file named `file`) against `base`.
 async fn run(base: &str, file: &str, input: String, args: &[&str]) -> Run {
     let base = base.to_string();
@@ -60,12 +56,7 @@ async fn run(base: &str, file: &str, input: String, args: &[&str]) -> Run {
             .args(&args)
             .output()
             .unwrap();
-        let (stdout, stderr) = common::texts(&out);
-        Run {
-            code: out.status.code(),
-            stdout,
-            stderr,
-        }
+        Run::from_output(&out)
     })
     .await
     .unwrap()

@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::Run;
+
 use std::time::Duration;
 
 use xkeys::api_error::ProblemKind;
@@ -41,12 +43,6 @@ async fn sandbox(scenario: Scenario) -> Sandbox {
     .expect("sandbox starts")
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs an example with the fake keys in its environment, against `sandbox`.
 async fn run(example: &'static str, sandbox: &Sandbox, args: &[&str]) -> Run {
     let base = sandbox.base_url().to_string();
@@ -62,12 +58,7 @@ async fn run(example: &'static str, sandbox: &Sandbox, args: &[&str]) -> Run {
             .args(&args)
             .output()
             .unwrap();
-        let (stdout, stderr) = common::texts(&out);
-        let run = Run {
-            code: out.status.code(),
-            stdout,
-            stderr,
-        };
+        let run = Run::from_output(&out);
         assert_no_secret(&run);
         run
     })

@@ -52,6 +52,28 @@ pub fn write_env(dir: &Path, content: &str) -> PathBuf {
     path
 }
 
+/// A finished example run: its exit code and what it printed.
+pub struct Run {
+    /// The exit code (`None` if killed by a signal).
+    pub code: Option<i32>,
+    /// stdout, as text.
+    pub stdout: String,
+    /// stderr, as text.
+    pub stderr: String,
+}
+
+impl Run {
+    /// The run of a finished command.
+    pub fn from_output(out: &Output) -> Run {
+        let (stdout, stderr) = texts(out);
+        Run {
+            code: out.status.code(),
+            stdout,
+            stderr,
+        }
+    }
+}
+
 /// stdout and stderr of a finished command, as text.
 pub fn texts(out: &Output) -> (String, String) {
     (
