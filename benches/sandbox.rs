@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use reqwest_oauth1::{OAuthClientProvider, Secrets};
 use tokio::sync::Semaphore;
-use xkeys::sandbox::{Sandbox, SandboxConfig, Scenario};
+use xkeys_sandbox::{Sandbox, SandboxConfig, Scenario};
 
 const REQUESTS: usize = 4000;
 const CONCURRENCY: usize = 32;

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use xkeys::client::ClientConfig;
 use xkeys::credentials::{ApiKey, ApiKeySecret};
 use xkeys::many::{self, App, InputFormat, Options};
-use xkeys::sandbox::{Account, Sandbox, SandboxConfig};
+use xkeys_sandbox::{Account, Sandbox, SandboxConfig};
 
 const APP_KEY: &str = "Vn3Kq8Lw2Xc7Rb5Tz9Mh4Jd6F";
 const APP_SECRET: &str = "Pq2Wm8Nx4Lk6Jv0Hb3Gc7Fd1Sa5Zt9Yr2Ue6Io4Pl8Km0Nj3B";

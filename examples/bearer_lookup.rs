@@ -19,7 +19,7 @@ use xkeys::api_error::ApiFailure;
 use xkeys::bearer::{self, Lookup};
 use xkeys::client::ClientConfig;
 use xkeys::credentials::{ApiKey, ApiKeySecret, BearerToken, Field, Loader};
-use xkeys::sandbox::{Sandbox, Scenario};
+use xkeys_sandbox::{Sandbox, Scenario};
 
 #[derive(Parser)]
 #[command(about = "Look up an X account with the app-only Bearer Token")]

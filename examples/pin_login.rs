@@ -22,7 +22,7 @@ use xkeys::client::ClientConfig;
 use xkeys::credentials::{mask, ApiKey, ApiKeySecret, Field, Loader, Origin};
 use xkeys::env_file;
 use xkeys::pin::{AccessType, Pin, PinFlow};
-use xkeys::sandbox::{Sandbox, Scenario};
+use xkeys_sandbox::{Sandbox, Scenario};
 
 #[derive(Parser)]
 #[command(

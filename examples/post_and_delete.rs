@@ -11,16 +11,18 @@
 //! Exit status: 0 posted and deleted (or nothing sent), 1 a problem with the keys or the app's
 //! setup, 2 a network or X problem.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
+use support::target::{target, TargetError};
 use xkeys::api_error::{classify_client_error, ApiFailure, Call, Problem, ProblemKind};
 use xkeys::client::{ApiResponse, XClient};
 use xkeys::credentials::mask;
-use xkeys::sandbox::Scenario;
-use xkeys::target::{target, TargetError};
+use xkeys_sandbox::Scenario;
 
 #[derive(Parser)]
 #[command(about = "Post a unique text with your X keys and delete it again (only with --yes)")]

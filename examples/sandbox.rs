@@ -1,5 +1,5 @@
 //! Run the sandbox: a local X API that verifies OAuth 1.0a as X does, with one demo account
-//! per scenario, until Ctrl-C.
+//! per scenario, until Ctrl-C. The same program as `cargo run -p xkeys-sandbox`.
 //! Chapter: "Test offline with the sandbox" (book/test-offline-with-the-sandbox.md).
 //!
 //! ```sh
@@ -7,104 +7,15 @@
 //! cargo run --example sandbox -- --port 0 --slow-delay 5   # any free port, a 5 s "slow"
 //! ```
 
-use std::net::{Ipv4Addr, SocketAddr};
-use std::time::Duration;
-
 use anyhow::Context;
 use clap::Parser;
-use xkeys::sandbox::{Account, Sandbox, SandboxConfig, Scenario};
-
-/// A local X API that verifies OAuth 1.0a signatures as X does.
-#[derive(Parser)]
-#[command(name = "sandbox")]
-struct Args {
-    /// Port to listen on, on 127.0.0.1 (0 picks a free port).
-    #[arg(long, default_value_t = 8080)]
-    port: u16,
-    /// How long the `slow` scenario delays each response, in seconds.
-    #[arg(long, default_value_t = 30)]
-    slow_delay: u64,
-    /// Don't serve the keys found in the environment or .env.
-    #[arg(long)]
-    no_env_keys: bool,
-}
-
-/// The four standard variables, if all are set (from the environment or .env).
-fn keys_from_env() -> Option<[String; 4]> {
-    // Never print a .env parse error: dotenvy quotes the offending line, secret included.
-    if let Err(e) = dotenvy::dotenv() {
-        if !e.not_found() {
-            eprintln!("warning: .env could not be parsed; its keys are not served");
-        }
-    }
-    let get = |name| {
-        std::env::var(name)
-            .ok()
-            .filter(|v: &String| !v.trim().is_empty())
-    };
-    Some([
-        get("X_API_KEY")?,
-        get("X_API_KEY_SECRET")?,
-        get("X_ACCESS_TOKEN")?,
-        get("X_ACCESS_TOKEN_SECRET")?,
-    ])
-}
+use xkeys_sandbox::cli::{serve_until_ctrl_c, Args};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let mut config = SandboxConfig::default().slow_delay(Duration::from_secs(args.slow_delay));
-
-    // ANCHOR: own_keys
-    // Your own keys become one more full-access account: a bot runs unchanged against it.
-    let demo_keys: Vec<String> = Scenario::ALL
-        .iter()
-        .map(|&s| Account::demo(s).api_key().to_string())
-        .collect();
-    let mut own_key = None;
-    if let Some([key, secret, token, token_secret]) = keys_from_env().filter(|_| !args.no_env_keys)
-    {
-        if !demo_keys.contains(&key) {
-            own_key = Some(key.chars().take(4).collect::<String>());
-            config = config.account(Account::new(key, secret, token, token_secret));
-        }
-    }
-    // ANCHOR_END: own_keys
-
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, args.port));
-    let sandbox = Sandbox::start_on(config, addr)
+    let port = args.port;
+    serve_until_ctrl_c(args)
         .await
-        .with_context(|| format!("starting the sandbox on {addr}"))?;
-    let base = sandbox.base_url();
-
-    println!("xkeys sandbox listening on {base}");
-    println!();
-    println!("Point a bot at it:  X_API_BASE_URL={base}");
-    println!("Debug your signing: any signed request to {base}/sandbox/echo");
-    println!();
-    println!("Demo accounts (fake keys, the same on every run), one per scenario:");
-    for demo in sandbox.demos() {
-        println!();
-        println!(
-            "# {} (@{}): {}",
-            demo.scenario,
-            demo.username,
-            demo.scenario.describe()
-        );
-        println!("X_API_KEY={}", demo.api_key);
-        println!("X_API_KEY_SECRET={}", demo.api_key_secret);
-        println!("X_ACCESS_TOKEN={}", demo.access_token);
-        println!("X_ACCESS_TOKEN_SECRET={}", demo.access_token_secret);
-    }
-    println!();
-    if let Some(head) = own_key {
-        println!("also serving your keys from .env (API Key {head}…) as a full-access account");
-    }
-    println!("Ctrl-C to stop.");
-
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
-    println!("stopped");
-    Ok(())
+        .with_context(|| format!("starting the sandbox on 127.0.0.1:{port}"))
 }

@@ -12,16 +12,18 @@
 //! Exit status: 0 sent (or nothing sent), 1 a problem with the keys, the app's setup or `--to`,
 //! 2 a network or X problem.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use support::target::{target, TargetError};
 use xkeys::api_error::{classify_client_error, ApiFailure, Call, Problem, ProblemKind};
 use xkeys::client::{ApiResponse, XClient};
 use xkeys::credentials::mask;
-use xkeys::sandbox::Scenario;
-use xkeys::target::{target, TargetError};
+use xkeys_sandbox::Scenario;
 
 #[derive(Parser)]
 #[command(about = "Send one Direct Message with your X keys (only with --yes)")]

@@ -11,17 +11,19 @@
 //! With no keys configured at all it verifies demo keys against the built-in sandbox and says so.
 //! Exit status: 0 all holds, 1 a problem with the keys or the app's setup, 2 a network or X problem.
 
+mod support;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
+use support::target::{target, TargetError};
 use xkeys::client::XClient;
 use xkeys::credentials::Loader;
-use xkeys::sandbox::Scenario;
-use xkeys::target::{target, TargetError};
 use xkeys::verify::{verify, Need};
+use xkeys_sandbox::Scenario;
 
 #[derive(Parser)]
 #[command(about = "Verify your X API keys with one signed request to GET /2/users/me")]

@@ -11,6 +11,8 @@
 //! Exit status: 0 every account works, 1 some accounts or rows need fixing, 2 some could not be
 //! checked (network or X): run those again later.
 
+mod support;
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -90,7 +92,8 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let (app, _sandbox) = if args.sandbox {
         // A local sandbox serves every well-formed row for a demo app; "carol (revoked)" picks a scenario.
-        let (sandbox, app) = many::sandbox_for(many::rows(open()?, format)?).await?;
+        let (sandbox, app) =
+            support::many_sandbox::sandbox_for(many::rows(open()?, format)?).await?;
         config = config.base_url(sandbox.base_url());
         eprintln!("SANDBOX: the input's tokens, served by a local sandbox for a demo app, not X.");
         (app, Some(sandbox))

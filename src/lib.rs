@@ -23,6 +23,4 @@ pub mod env_file;
 pub mod leak_scan;
 pub mod many;
 pub mod pin;
-pub mod sandbox;
-pub mod target;
 pub mod verify;

@@ -12,8 +12,8 @@ use xkeys::api_error::{classify_call, Call, ProblemKind};
 use xkeys::client::{self, ClientConfig, XClient};
 use xkeys::credentials::Credentials;
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken};
-use xkeys::sandbox::{DemoAccount, Sandbox, Scenario};
 use xkeys::verify::{verify, Need, Status};
+use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
 /// Runs bearer_lookup in an empty directory with `env` and `args`, in a blocking thread.
 async fn run(env: Vec<(&'static str, String)>, args: &[&str]) -> Run {
@@ -151,7 +151,7 @@ async fn a_wrong_api_key_secret_is_explained_as_code_99() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_account_and_a_failing_x_have_their_own_exit_codes() {
     let sandbox = Sandbox::start_with(
-        xkeys::sandbox::SandboxConfig::default().slow_delay(Duration::from_secs(3)),
+        xkeys_sandbox::SandboxConfig::default().slow_delay(Duration::from_secs(3)),
     )
     .await
     .unwrap();

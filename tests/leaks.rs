@@ -14,7 +14,7 @@ use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use xkeys::sandbox::{AccessLevel, Account, Sandbox, SandboxConfig, Scenario};
+use xkeys_sandbox::{AccessLevel, Account, Sandbox, SandboxConfig, Scenario};
 
 const KEY: &str = "Lk4Jh7Gf2Ds9Ap3Zx8Cv1Bn6M";
 const SECRET: &str = "Pq2Wo9Ei4Ru7Ty1Up5As8Df3Gh6Jk0Lz2Xc9Vb4Nm7Qw1Er5T";

@@ -11,8 +11,8 @@ use std::process::{Child, Stdio};
 
 use xkeys::client::{ClientConfig, XClient};
 use xkeys::credentials::{Field, Loader};
-use xkeys::sandbox::{DemoAccount, Sandbox, Scenario};
 use xkeys::verify::{verify, AccessLevel, Need};
+use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
 use common::approve;
 

@@ -10,7 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use reqwest_oauth1::{OAuthClientProvider, Secrets};
-use xkeys::sandbox::{Account, Scenario};
+use xkeys_sandbox::{Account, Scenario};
 
 /// Runs the example in an empty directory (no .env) with the X_* variables given.
 fn spawn(args: &[&str], env: &[(&str, &str)]) -> (Child, tempfile::TempDir) {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest_oauth1::{OAuthClientProvider, OAuthParameters, Secrets, TokenReaderFuture};
 use serde_json::Value;
-use xkeys::sandbox::{Account, Sandbox, SandboxConfig, Scenario};
+use xkeys_sandbox::{Account, Sandbox, SandboxConfig, Scenario};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()

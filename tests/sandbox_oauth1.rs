@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use reqwest_oauth1::{OAuthClientProvider, OAuthParameters, Secrets};
 use serde_json::Value;
-use xkeys::sandbox::oauth1::{self, Received};
-use xkeys::sandbox::{DemoAccount, Sandbox, Scenario};
+use xkeys_sandbox::oauth1::{self, Received};
+use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
 struct Example {
     id: &'static str,
@@ -513,7 +513,7 @@ async fn bad_requests_are_rejected_with_an_explanation() {
 
 #[tokio::test]
 async fn a_full_nonce_store_refuses_instead_of_forgetting() {
-    let config = xkeys::sandbox::SandboxConfig::default().nonce_capacity(2);
+    let config = xkeys_sandbox::SandboxConfig::default().nonce_capacity(2);
     let sb = Sandbox::start_with(config).await.expect("sandbox");
     let demo = sb.demo(Scenario::FullAccess);
     let echo = format!("{}/sandbox/echo", sb.base_url());
@@ -547,7 +547,7 @@ async fn a_full_nonce_store_refuses_instead_of_forgetting() {
 
 #[tokio::test]
 async fn the_timestamp_window_is_configurable() {
-    let config = xkeys::sandbox::SandboxConfig::default().timestamp_window(Duration::from_secs(5));
+    let config = xkeys_sandbox::SandboxConfig::default().timestamp_window(Duration::from_secs(5));
     let sb = Sandbox::start_with(config).await.expect("sandbox");
     let demo = sb.demo(Scenario::FullAccess);
     let me = format!("{}/2/users/me", sb.base_url());

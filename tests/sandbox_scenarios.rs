@@ -5,7 +5,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest_oauth1::{OAuthClientProvider, OAuthParameters, Secrets};
 use serde_json::Value;
-use xkeys::sandbox::{Sandbox, SandboxConfig, Scenario};
+use xkeys_sandbox::{Sandbox, SandboxConfig, Scenario};
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -15,7 +15,7 @@ fn client() -> reqwest::Client {
         .expect("client")
 }
 
-fn secrets(d: &xkeys::sandbox::DemoAccount) -> Secrets<'_> {
+fn secrets(d: &xkeys_sandbox::DemoAccount) -> Secrets<'_> {
     Secrets::new(d.api_key.as_str(), d.api_key_secret.as_str())
         .token(d.access_token.as_str(), d.access_token_secret.as_str())
 }
@@ -559,7 +559,7 @@ async fn no_answer_ever_contains_a_secret() {
         .collect();
     let mut answers = 0;
     for demo in sb.demos() {
-        let wrong = xkeys::sandbox::DemoAccount {
+        let wrong = xkeys_sandbox::DemoAccount {
             access_token_secret: "wrong".into(),
             ..demo.clone()
         };

@@ -9,8 +9,8 @@ use std::time::Duration;
 use xkeys::api_error::{ProblemKind, Retry};
 use xkeys::client::{ClientConfig, XClient};
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, Credentials};
-use xkeys::sandbox::{Account, DemoAccount, Sandbox, SandboxConfig, Scenario};
 use xkeys::verify::{verify, AccessLevel, Need, Verdict};
+use xkeys_sandbox::{Account, DemoAccount, Sandbox, SandboxConfig, Scenario};
 
 /// What each scenario must give for the guide's need ('Read and write and Direct message').
 fn expected(scenario: Scenario) -> (Option<ProblemKind>, u8) {
@@ -275,8 +275,8 @@ async fn the_example_gives_every_scenario_its_exit_code_and_never_prints_a_secre
         // The reader's own (fake) keys, served by a sandbox that simulates the scenario.
         let account = Account::new(KEY, SECRET, TOKEN, TOKEN_SECRET).scenario(scenario);
         let account = match scenario {
-            Scenario::ReadOnly => account.access_level(xkeys::sandbox::AccessLevel::Read),
-            Scenario::ReadWrite => account.access_level(xkeys::sandbox::AccessLevel::ReadWrite),
+            Scenario::ReadOnly => account.access_level(xkeys_sandbox::AccessLevel::Read),
+            Scenario::ReadWrite => account.access_level(xkeys_sandbox::AccessLevel::ReadWrite),
             _ => account,
         };
         let sandbox = Sandbox::start_with(

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use xkeys::client::{ClientConfig, XClient};
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, Credentials};
-use xkeys::sandbox::{AccessLevel, Account, DemoAccount, Sandbox, SandboxConfig, Scenario};
+use xkeys_sandbox::{AccessLevel, Account, DemoAccount, Sandbox, SandboxConfig, Scenario};
 
 /// The one app every account belongs to.
 const APP_KEY: &str = "Vn3Kq8Lw2Xc7Rb5Tz9Mh4Jd6F";

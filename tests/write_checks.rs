@@ -14,7 +14,7 @@ use std::time::Duration;
 use xkeys::api_error::ProblemKind;
 use xkeys::client::{ApiResponse, ClientConfig, XClient};
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, Credentials};
-use xkeys::sandbox::{AccessLevel, Account, Sandbox, SandboxConfig, Scenario};
+use xkeys_sandbox::{AccessLevel, Account, Sandbox, SandboxConfig, Scenario};
 
 const KEY: &str = "Qz7mKp2VxR9tLw4NcB8hJd3Fs";
 const SECRET: &str = "mN4bV8cX2zL6kJ9hG3fD7sA1pO5iU0yT4rE8wQ2aZ6xC9vB3nM";

@@ -4,9 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The repository root.
+/// The repository root (the folder with `book.toml`), from this package or from `tests/suite`.
 pub fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|dir| dir.join("book.toml").is_file())
+        .unwrap_or(here)
 }
 
 /// The binary of an example, as `cargo test` builds it (`target/<profile>/examples/NAME`).

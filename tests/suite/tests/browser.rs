@@ -1,15 +1,16 @@
 //! The built book in a real browser. Headless Chromium (Debian's `chromium`), driven by
-//! playwright-core (`tests/browser/check.mjs`), opens every page of SUMMARY.md from a small static
+//! playwright-core (`tests/suite/browser/check.mjs`), opens every page of SUMMARY.md from a small static
 //! server on 127.0.0.1 and checks what a reader meets: the page loads with no console error and no
 //! broken image, every code block has a copy button, the sidebar links every chapter, search finds
 //! "Access Token Secret", and exactly the std-only steps of the signature chapter have a working play
 //! button. Screenshots go to `target/browser/` (light and dark themes).
 //!
-//! Needs `chromium` (or `XKEYS_CHROMIUM=/path`), node 20+ and `npm ci --prefix tests/browser`;
+//! Needs `chromium` (or `XKEYS_CHROMIUM=/path`), node 20+ and `npm ci --prefix tests/suite/browser`;
 //! `.ci/run` installs them. Without them the test says loudly that it was skipped and passes, so
 //! `cargo test` works on a machine with only the Rust toolchain — unless `XKEYS_REQUIRE_BROWSER=1`,
 //! when it fails instead. The whole run takes about 20 s.
 
+#[path = "../../common/mod.rs"]
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -60,7 +61,7 @@ fn node_works() -> bool {
 }
 
 fn browser_dir() -> PathBuf {
-    root().join("tests").join("browser")
+    root().join("tests").join("suite").join("browser")
 }
 
 /// What is missing to run the browser test, each with how to install it.
@@ -76,7 +77,7 @@ fn missing() -> Vec<&'static str> {
         .join("node_modules/playwright-core/package.json")
         .is_file()
     {
-        missing.push("playwright-core (npm ci --prefix tests/browser)");
+        missing.push("playwright-core (npm ci --prefix tests/suite/browser)");
     }
     missing
 }
@@ -260,7 +261,7 @@ fn every_page_renders_in_chromium() {
         // Straight to the terminal: the test harness captures eprintln! of passing tests.
         let _ = writeln!(
             std::io::stderr(),
-            "\n\n*** tests/browser.rs SKIPPED: install chromium, node and playwright-core to run it ***\n\
+            "\n\n*** tests/suite/tests/browser.rs SKIPPED: install chromium, node and playwright-core to run it ***\n\
              *** missing: {} ***\n\
              *** (`bash .ci/run` installs them; XKEYS_REQUIRE_BROWSER=1 makes this a failure) ***\n",
             missing.join(", ")

@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::check::{self, Report};
-use crate::client::ClientConfig;
-use crate::credentials::{Credentials, LoadError, Loader};
-use crate::sandbox::{Sandbox, SandboxConfig, SandboxError, Scenario};
+use xkeys::check::{self, Report};
+use xkeys::client::ClientConfig;
+use xkeys::credentials::{Credentials, LoadError, Loader};
+use xkeys_sandbox::{Sandbox, SandboxConfig, SandboxError, Scenario};
 
 /// The keys to sign with and where to send the requests.
 #[derive(Debug)]

@@ -7,8 +7,8 @@
 //! `x-sandbox-explain` header. See the chapter "Test offline with the sandbox".
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), xkeys::sandbox::SandboxError> {
-//! use xkeys::sandbox::{Sandbox, Scenario};
+//! # async fn run() -> Result<(), xkeys_sandbox::SandboxError> {
+//! use xkeys_sandbox::{Sandbox, Scenario};
 //! let sandbox = Sandbox::start().await?;
 //! let demo = sandbox.demo(Scenario::FullAccess);
 //! println!("{} serves @{}", sandbox.base_url(), demo.username);
@@ -18,6 +18,7 @@
 
 mod accounts;
 mod api;
+pub mod cli;
 mod flow;
 pub mod oauth1;
 mod problems;
@@ -50,6 +51,9 @@ pub enum SandboxError {
     /// Two accounts use the same Access Token.
     #[error("two accounts use the Access Token {0}")]
     DuplicateToken(String),
+    /// Ctrl-C could not be waited for (the program's serve loop).
+    #[error("cannot wait for Ctrl-C: {0}")]
+    Signal(std::io::Error),
 }
 
 /// How the sandbox behaves: accounts, timestamp window, delays (builder style).

@@ -159,7 +159,7 @@ mod signer_and_verifier_agree {
 
     use proptest::prelude::*;
     use reqwest_oauth1::OAuthClientProvider;
-    use xkeys::sandbox::{DemoAccount, Sandbox, Scenario};
+    use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
     struct Server {
         rt: tokio::runtime::Runtime,
@@ -230,7 +230,7 @@ mod signer_and_verifier_agree {
 
     #[test]
     fn names_are_percent_encoded_in_the_base_string() {
-        let base = xkeys::sandbox::oauth1::signature_base_string(
+        let base = xkeys_sandbox::oauth1::signature_base_string(
             "GET",
             "http://127.0.0.1:1/sandbox/echo",
             &[("a b", "]"), ("oauth_nonce", "n")],

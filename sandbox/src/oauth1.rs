@@ -254,8 +254,7 @@ impl Failure {
                 "signature mismatch; the sandbox computed the base string (ids masked): {base}"
             ),
             Failure::BodyNotSigned(base) => format!(
-                "signature mismatch; the client signed without the form-body parameters (it signed the URL query only, as reqwest-oauth1 0.3 does when a request has both a query and a form body): put all parameters in one place, see {}; the sandbox computed the base string (ids masked): {base}",
-                crate::chapters::SIGNATURE
+                "signature mismatch; the client signed without the form-body parameters (it signed the URL query only, as reqwest-oauth1 0.3 does when a request has both a query and a form body): put all parameters in one place, see \"How an OAuth 1.0a signature is made\" (book/how-a-signature-is-made.md); the sandbox computed the base string (ids masked): {base}"
             ),
             Failure::Stale {
                 skew,

@@ -6,6 +6,7 @@
 //! `cargo build --examples && XKEYS_BLESS=1 cargo test --test book` rewrites the shown outputs from the
 //! examples (then review the diff).
 
+#[path = "../../common/mod.rs"]
 mod common;
 
 use std::collections::BTreeSet;
@@ -539,7 +540,7 @@ fn play_buttons_only_on_std_only_steps() {
     for (what, marker) in [
         ("HMAC-SHA1", "Hmac::<Sha1>"),
         ("reqwest-oauth1", "oauth1_with_params"),
-        ("the sandbox", "xkeys::sandbox::Sandbox::start"),
+        ("the sandbox", "xkeys_sandbox::Sandbox::start"),
     ] {
         match step(marker) {
             Some(f) if !f.has_play_button() => {}
