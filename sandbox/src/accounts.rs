@@ -129,6 +129,31 @@ impl Scenario {
     }
 }
 
+/// An unknown scenario name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown scenario '{0}': the sandbox has {names}", names = Scenario::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "))]
+pub struct UnknownScenario(pub String);
+
+impl std::str::FromStr for Scenario {
+    type Err = UnknownScenario;
+
+    /// The scenario with this kebab-case name, e.g. `"read-only"`.
+    fn from_str(name: &str) -> Result<Scenario, UnknownScenario> {
+        Scenario::from_name(name).ok_or_else(|| UnknownScenario(name.to_string()))
+    }
+}
+
+/// `--scenario NAME` in the sandbox's and the examples' command lines, with every name in `--help`.
+impl clap::ValueEnum for Scenario {
+    fn value_variants<'a>() -> &'a [Scenario] {
+        Scenario::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.describe()))
+    }
+}
+
 impl fmt::Display for Scenario {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

@@ -32,7 +32,7 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use accounts::{AccessLevel, Account, DemoAccount, Scenario};
+pub use accounts::{AccessLevel, Account, DemoAccount, Scenario, UnknownScenario};
 
 /// Why the sandbox could not start.
 #[derive(Debug, thiserror::Error)]
