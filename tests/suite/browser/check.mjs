@@ -1,6 +1,12 @@
 // Opens every page of the built book in headless Chromium and reports what a reader would meet, as
 // JSON on stdout. tests/browser.rs serves the book, runs this, and asserts on the report.
 //
+// Three passes: every page at 1280 px (light theme: errors, images, copy buttons, search, play
+// buttons), every page at 390 px (a phone: terminal output must wrap, pictures must fit and their
+// text stay readable), and the pages with pictures at 390 px in the coal theme (dark pictures).
+// Each pass measures the ```text blocks (lines wider than the column, blocks that scroll sideways)
+// and the pictures (alt text, rendered width, smallest rendered text in px).
+//
 // Input (environment): BOOK_URL (the served book, ending in /), CHROMIUM (the browser binary),
 // PAGES (JSON list of page paths, e.g. ["introduction.html", ...]), SHOTS (directory for
 // screenshots), PLAY_PAGE (the page whose std-only steps have a play button).
@@ -17,7 +23,12 @@ const SHOTS = process.env.SHOTS;
 const PLAY_PAGE = process.env.PLAY_PAGE;
 const PLAYGROUND = 'https://play.rust-lang.org/';
 
-const report = { pages: [], sidebar: [], search: null, play: null, screenshots: [], external: [] };
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+const report = {
+  pages: [], phone: [], dark: [], sidebar: [], search: null, play: null, screenshots: [], external: [],
+};
 const profile = mkdtempSync(join(tmpdir(), 'xkeys-chromium-'));
 
 // A fresh profile (--user-data-dir) each run. Flags: as root Chromium needs --no-sandbox; the
@@ -26,7 +37,7 @@ const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM,
   headless: true,
   timeout: 30000,
-  viewport: { width: 1280, height: 900 },
+  viewport: DESKTOP,
   args: [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -84,6 +95,7 @@ try {
         editors: document.querySelectorAll('main .ace_editor').length,
       };
     }));
+    Object.assign(entry, await measure(page));
     // Shown by mdBook once the playground's crate list arrives (the buttons appear on hover).
     entry.playButtons = await page.evaluate(() => Array.from(document.querySelectorAll('main pre .play-button'))
       .filter((b) => !b.hidden && !b.classList.contains('hidden')).length);
@@ -132,12 +144,146 @@ try {
     report.pages.push(entry);
     await page.close();
   }
+
+  // A phone, light theme: every page.
+  for (const path of PAGES) {
+    const page = await context.newPage();
+    await page.setViewportSize(PHONE);
+    await open(page, path);
+    const entry = { path, ...(await measure(page)) };
+    await shootPictures(page, path, 'phone');
+    if (path === 'troubleshooting.html') {
+      await page.locator('main pre code.language-text').first().scrollIntoViewIfNeeded();
+      await shot(page, 'phone-troubleshooting-report.png');
+    }
+    if (path === 'introduction.html' && await page.locator('main .xk-box-start').count() > 0) {
+      await page.locator('main .xk-box-start').first().scrollIntoViewIfNeeded();
+      await shot(page, 'phone-introduction-start-here.png');
+    }
+    report.phone.push(entry);
+    await page.close();
+  }
+
+  // A phone, dark theme (coal): the pages with pictures.
+  for (const path of PAGES) {
+    const page = await context.newPage();
+    await page.setViewportSize(PHONE);
+    await open(page, path);
+    if (await page.locator('main img').count() === 0) {
+      await page.close();
+      continue;
+    }
+    await setTheme(page, 'coal');
+    const entry = { path, ...(await measure(page)) };
+    await shootPictures(page, path, 'phone-coal');
+    if (path === 'get-the-api-key-and-secret.html' && await page.locator('main .xk-box').count() > 0) {
+      await page.locator('main .xk-box').first().scrollIntoViewIfNeeded();
+      await shot(page, 'phone-coal-get-the-api-key-and-secret.png');
+    }
+    report.dark.push(entry);
+    await setTheme(page, 'light');
+    await page.close();
+  }
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
 }
 
 process.stdout.write(JSON.stringify(report));
+
+async function open(page, path) {
+  await page.goto(BOOK_URL + path, { waitUntil: 'load' });
+  await page.waitForLoadState('networkidle');
+}
+
+// Every picture of the page, alone, as a reader sees it.
+async function shootPictures(page, path, prefix) {
+  const pictures = page.locator('main label.checkbox-label > img');
+  const count = await pictures.count();
+  for (let i = 0; i < count; i += 1) {
+    const img = pictures.nth(i);
+    const src = await img.getAttribute('src');
+    const name = src.split('/').pop().replace(/\.svg$/, '');
+    await img.scrollIntoViewIfNeeded();
+    const file = join(SHOTS, `${prefix}-${name}.png`);
+    await img.screenshot({ path: file });
+    report.screenshots.push(file);
+  }
+}
+
+// What the page's ```text blocks and pictures look like at the current width.
+async function measure(page) {
+  return page.evaluate(async () => {
+    const canvas = document.createElement('canvas').getContext('2d');
+    const textBlocks = Array.from(document.querySelectorAll('main pre > code.language-text'));
+    let wideLines = 0;
+    let widestLine = 0;
+    const overflowing = [];
+    for (const code of textBlocks) {
+      const pre = code.parentElement;
+      const style = getComputedStyle(code);
+      canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const column = code.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      for (const line of code.textContent.split('\n')) {
+        const width = canvas.measureText(line).width;
+        if (width > column + 1) wideLines += 1;
+        widestLine = Math.max(widestLine, Array.from(line).length);
+      }
+      const scroll = Math.max(pre.scrollWidth - pre.clientWidth, code.scrollWidth - code.clientWidth);
+      if (scroll > 1) {
+        overflowing.push(`${scroll}px: ${code.textContent.split('\n').find((l) => l.length > 0).slice(0, 60)}`);
+      }
+    }
+
+    // The pictures a reader sees (mdBook keeps a second, hidden copy of each for zooming).
+    const pictures = [];
+    for (const img of document.querySelectorAll('main img')) {
+      if (img.closest('.img-wrapper')) continue;
+      const picture = {
+        src: img.getAttribute('src'),
+        alt: img.getAttribute('alt') || '',
+        loaded: img.complete && img.naturalWidth > 0,
+        width: img.clientWidth,
+        column: img.closest('main').clientWidth,
+        filter: getComputedStyle(img).filter,
+        minTextPx: null,
+        smallestText: null,
+        texts: 0,
+      };
+      if (picture.src.endsWith('.svg') && picture.loaded) {
+        // Lay the SVG out at the picture's rendered width and read each text's size on screen.
+        const source = await (await fetch(img.src)).text();
+        const svg = new DOMParser().parseFromString(source, 'image/svg+xml').documentElement;
+        const holder = document.createElement('div');
+        holder.style.cssText = `position:absolute;left:-20000px;top:0;width:${img.clientWidth}px`;
+        svg.setAttribute('width', String(img.clientWidth));
+        svg.removeAttribute('height');
+        holder.appendChild(document.importNode(svg, true));
+        document.body.appendChild(holder);
+        for (const text of holder.querySelectorAll('text')) {
+          if (!text.textContent.trim()) continue;
+          const matrix = text.getScreenCTM();
+          const px = parseFloat(getComputedStyle(text).fontSize) * Math.hypot(matrix.a, matrix.b);
+          picture.texts += 1;
+          if (picture.minTextPx === null || px < picture.minTextPx) {
+            picture.minTextPx = Math.round(px * 10) / 10;
+            picture.smallestText = text.textContent.trim();
+          }
+        }
+        holder.remove();
+      }
+      pictures.push(picture);
+    }
+    return {
+      textBlocks: textBlocks.length,
+      wideLines,
+      widestLine,
+      overflowingTextBlocks: overflowing,
+      pageScrollsSideways: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+      pictures,
+    };
+  });
+}
 
 async function shot(page, name) {
   const file = join(SHOTS, name);

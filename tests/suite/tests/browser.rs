@@ -3,12 +3,16 @@
 //! server on 127.0.0.1 and checks what a reader meets: the page loads with no console error and no
 //! broken image, every code block has a copy button, the sidebar links every chapter, search finds
 //! "Access Token Secret", and exactly the std-only steps of the signature chapter have a working play
-//! button. Screenshots go to `target/browser/` (light and dark themes).
+//! button. At 1280 px and on a 390 px phone, in the light and the coal theme, no ```text block (a
+//! program's output) scrolls sideways, and every picture has alt text, fits the column and keeps its
+//! text readable (at least [`MIN_TEXT_PX`] on the phone); in the dark theme the pictures are dimmed.
+//! Screenshots go to `target/browser/`: pages in light and dark themes, and every picture alone at
+//! 390 px in light and coal (`phone-*.png`, `phone-coal-*.png`). The measurements are printed.
 //!
 //! Needs `chromium` (or `XKEYS_CHROMIUM=/path`), node 20+ and `npm ci --prefix tests/suite/browser`;
 //! `.ci/run` installs them. Without them the test says loudly that it was skipped and passes, so
 //! `cargo test` works on a machine with only the Rust toolchain — unless `XKEYS_REQUIRE_BROWSER=1`,
-//! when it fails instead. The whole run takes about 20 s.
+//! when it fails instead. The whole run takes about a minute.
 
 #[path = "../../common/mod.rs"]
 mod common;
@@ -23,7 +27,13 @@ use common::{root, summary_files};
 use serde_json::Value;
 
 /// How long the browser run may take before the test kills it.
-const BROWSER_DEADLINE: Duration = Duration::from_secs(120);
+const BROWSER_DEADLINE: Duration = Duration::from_secs(300);
+
+/// The smallest text a picture may show on a 390 px phone, in CSS pixels.
+const MIN_TEXT_PX: f64 = 9.0;
+
+/// Alt text shorter than this says nothing about the picture.
+const MIN_ALT_CHARS: usize = 40;
 
 /// The chapter whose std-only steps have play buttons.
 const PLAY_PAGE: &str = "how-a-signature-is-made.html";
@@ -370,13 +380,16 @@ fn every_page_renders_in_chromium() {
             "the book requested {url} (nothing may leave the machine)"
         ));
     }
+    problems.extend(layout_problems(&report, &pages));
+    let _ = writeln!(std::io::stderr(), "{}", measurements(&report));
+
     for shot in strings(&report["screenshots"]) {
         let size = std::fs::metadata(&shot).map(|m| m.len()).unwrap_or(0);
         if size < 10_000 {
             problems.push(format!("screenshot {shot} is {size} bytes"));
         }
     }
-    if strings(&report["screenshots"]).len() < 3 {
+    if strings(&report["screenshots"]).len() < 20 {
         problems.push(format!("screenshots missing: {}", report["screenshots"]));
     }
     assert!(
@@ -384,4 +397,115 @@ fn every_page_renders_in_chromium() {
         "in the browser:\n{}",
         problems.join("\n")
     );
+}
+
+/// The passes of check.mjs: the report's key and what to call it.
+const PASSES: [(&str, &str); 3] = [
+    ("pages", "1280 px"),
+    ("phone", "390 px"),
+    ("dark", "390 px, coal"),
+];
+
+/// Terminal output that scrolls sideways, pictures without alt text, too wide or with unreadable text.
+fn layout_problems(report: &Value, pages: &[String]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let phone = report["phone"].as_array().map_or(0, Vec::len);
+    if phone != pages.len() {
+        problems.push(format!(
+            "the phone pass opened {phone} of {} pages",
+            pages.len()
+        ));
+    }
+    let with_pictures = report["pages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["pictures"].as_array().is_some_and(|a| !a.is_empty()))
+        .count();
+    let dark = report["dark"].as_array().map_or(0, Vec::len);
+    if dark != with_pictures || dark == 0 {
+        problems.push(format!(
+            "the dark pass opened {dark} pages, but {with_pictures} have pictures"
+        ));
+    }
+    for (key, pass) in PASSES {
+        for page in report[key].as_array().into_iter().flatten() {
+            let path = page["path"].as_str().unwrap_or("?");
+            if page["textBlocks"].as_u64().is_none() {
+                problems.push(format!("{path} ({pass}): not measured"));
+            }
+            for block in strings(&page["overflowingTextBlocks"]) {
+                problems.push(format!(
+                    "{path} ({pass}): a text block scrolls sideways by {block}"
+                ));
+            }
+            for picture in page["pictures"].as_array().into_iter().flatten() {
+                let src = picture["src"].as_str().unwrap_or("?");
+                let at = format!("{path} ({pass}): {src}");
+                let alt = picture["alt"].as_str().unwrap_or("");
+                if alt.trim().chars().count() < MIN_ALT_CHARS {
+                    problems.push(format!("{at}: alt text {alt:?} says too little"));
+                }
+                if picture["loaded"] != true {
+                    problems.push(format!("{at}: not loaded"));
+                }
+                let width = picture["width"].as_f64().unwrap_or(0.0);
+                let column = picture["column"].as_f64().unwrap_or(0.0);
+                if width < 200.0 || width > column + 1.0 {
+                    problems.push(format!(
+                        "{at}: {width} px wide in a {column} px column"
+                    ));
+                }
+                if key != "pages" && src.ends_with(".svg") {
+                    match picture["minTextPx"].as_f64() {
+                        Some(px) if px >= MIN_TEXT_PX => {}
+                        Some(px) => problems.push(format!(
+                            "{at}: text as small as {px} px ({:?}), under {MIN_TEXT_PX} px",
+                            picture["smallestText"]
+                        )),
+                        None => problems.push(format!("{at}: no text measured")),
+                    }
+                }
+                let filter = picture["filter"].as_str().unwrap_or("");
+                if key == "dark" && !filter.contains("invert") {
+                    problems.push(format!(
+                        "{at}: shown as in the light theme in coal (filter {filter:?})"
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// What the passes measured, for whoever reads the test's output.
+fn measurements(report: &Value) -> String {
+    let mut out = String::from("\nbrowser measurements:\n");
+    for (key, pass) in PASSES {
+        let pages = report[key].as_array().cloned().unwrap_or_default();
+        let sum = |field: &str| -> u64 { pages.iter().filter_map(|p| p[field].as_u64()).sum() };
+        let overflowing: usize = pages
+            .iter()
+            .map(|p| strings(&p["overflowingTextBlocks"]).len())
+            .sum();
+        out.push_str(&format!(
+            "  {pass:<13} {} text blocks, {} lines wider than the column (they wrap), {overflowing} blocks scroll sideways\n",
+            sum("textBlocks"),
+            sum("wideLines"),
+        ));
+    }
+    out.push_str("  smallest text in each picture at 390 px (light):\n");
+    let mut seen = std::collections::BTreeSet::new();
+    for page in report["phone"].as_array().into_iter().flatten() {
+        for picture in page["pictures"].as_array().into_iter().flatten() {
+            let src = picture["src"].as_str().unwrap_or("?");
+            if seen.insert(src.to_string()) {
+                out.push_str(&format!(
+                    "    {:>5} px  {src} ({} px wide)\n",
+                    picture["minTextPx"], picture["width"]
+                ));
+            }
+        }
+    }
+    out
 }
