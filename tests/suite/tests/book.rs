@@ -619,3 +619,162 @@ fn pages_workflow_publishes_what_the_tests_build() {
         assert!(workflow.contains(wanted), "pages.yml lacks `{wanted}`");
     }
 }
+
+/// A chapter's prose: its text without fenced code blocks and inline code, lines joined by spaces.
+fn prose_of(text: &str) -> String {
+    let mut prose = String::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            continue;
+        }
+        let mut in_code = false;
+        for c in line.chars() {
+            if c == '`' {
+                in_code = !in_code;
+            } else if !in_code {
+                prose.push(c);
+            }
+        }
+        prose.push(' ');
+    }
+    prose.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every `(source: …)` or `(sources: …)` in `prose`, parentheses balanced.
+fn source_parentheticals(prose: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = prose[from..].find("(source") {
+        let start = from + i;
+        let mut depth = 0;
+        let mut end = prose.len();
+        for (j, c) in prose[start..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = start + j + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        found.push(&prose[start..end]);
+        from = end;
+    }
+    found
+}
+
+/// Issue references written `owner/repo#123` that are not the text of a link.
+fn bare_issue_references(prose: &str) -> Vec<String> {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let mut found = Vec::new();
+    for (i, _) in prose.match_indices('#') {
+        let digits: String = prose[i + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        if digits.is_empty() {
+            continue;
+        }
+        // Back over `repo`, a `/`, then `owner`.
+        let before = &prose[..i];
+        let repo_start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_name(*c))
+            .last()
+            .map_or(i, |(j, _)| j);
+        if repo_start == i || !before[..repo_start].ends_with('/') {
+            continue;
+        }
+        let owner_end = repo_start - 1;
+        let owner_start = before[..owner_end]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| is_name(*c))
+            .last()
+            .map_or(owner_end, |(j, _)| j);
+        if owner_start == owner_end {
+            continue;
+        }
+        let reference = &prose[owner_start..i + 1 + digits.len()];
+        let linked = before[..owner_start].ends_with('[')
+            && prose[i + 1 + digits.len()..].starts_with("](");
+        let in_url = before[..owner_start].ends_with("github.com/");
+        if !linked && !in_url {
+            found.push(reference.to_string());
+        }
+    }
+    found
+}
+
+/// X docs pages named by their title in italics (`X docs, *Pricing*`) that are not links.
+fn unlinked_docs_titles(prose: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, _) in prose.match_indices("X docs") {
+        let rest = &prose[i + "X docs".len()..];
+        let rest = rest.trim_start_matches([',', ' ']);
+        if let Some(title) = rest.strip_prefix('*') {
+            let title = title.split('*').next().unwrap_or("");
+            found.push(format!("X docs, *{title}*"));
+        }
+    }
+    found
+}
+
+/// Sources are links a reader can follow: each `(source: …)` holds a link, and every GitHub issue
+/// (`owner/repo#123`) and X docs page (`X docs, *Title*`) cited is one. A handful may stay plain
+/// text (a source with no page of its own, such as "public client code").
+#[test]
+fn citations_are_links() {
+    const UNLINKED_ALLOWED: usize = 5;
+    let mut unlinked = Vec::new();
+    let mut citations = 0;
+    for file in summary_files() {
+        let prose = prose_of(&chapter_text(&file));
+        for cite in source_parentheticals(&prose) {
+            citations += 1;
+            if !cite.contains("](") && !cite.contains("][") {
+                unlinked.push(format!("{file}: {cite}"));
+            }
+        }
+        for reference in bare_issue_references(&prose) {
+            unlinked.push(format!(
+                "{file}: {reference} (link it: https://github.com/OWNER/REPO/issues/N)"
+            ));
+        }
+        for title in unlinked_docs_titles(&prose) {
+            unlinked.push(format!("{file}: {title} (link the docs.x.com page)"));
+        }
+    }
+    assert!(citations >= 20, "only {citations} (source: …) citations found");
+    assert!(
+        unlinked.len() <= UNLINKED_ALLOWED,
+        "{} citations are not links (at most {UNLINKED_ALLOWED} may be):\n{}",
+        unlinked.len(),
+        unlinked.join("\n")
+    );
+}
+
+#[test]
+fn citation_finders_find_what_they_should() {
+    let prose = prose_of(
+        "See (source: X docs, *Pricing*) and (source: [a](https://x) (b)).\n\
+         Reported in tweepy/tweepy#1 and [o/r#2](https://github.com/o/r/issues/2), not `a/b#3`.\n\
+         ```text\nc/d#4 (source: x)\n```\n",
+    );
+    assert_eq!(
+        source_parentheticals(&prose),
+        ["(source: X docs, *Pricing*)", "(source: [a](https://x) (b))"]
+    );
+    assert_eq!(bare_issue_references(&prose), ["tweepy/tweepy#1"]);
+    assert_eq!(unlinked_docs_titles(&prose), ["X docs, *Pricing*"]);
+}
