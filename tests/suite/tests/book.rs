@@ -592,7 +592,7 @@ fn pages_workflow_publishes_what_the_tests_build() {
     let build_dir = build_dir.to_str().expect("utf-8 path");
     assert_ne!(
         build_dir, "book",
-        "build-dir `book` deletes the chapters (STACK.md pitfall 1)"
+        "build-dir `book` deletes the chapters: `mdbook build` empties the build directory"
     );
     let upload = workflow
         .split("actions/upload-pages-artifact@")
@@ -777,4 +777,31 @@ fn citation_finders_find_what_they_should() {
     );
     assert_eq!(bare_issue_references(&prose), ["tweepy/tweepy#1"]);
     assert_eq!(unlinked_docs_titles(&prose), ["X docs, *Pricing*"]);
+}
+
+/// The project has no public address yet: the one `git clone` line of the book (in "Start here") uses
+/// a placeholder, explained next to it, so a reader never copies a made-up URL. When the repository
+/// gets its address, put it in that line and drop the placeholder here.
+#[test]
+fn the_clone_line_is_written_once_with_a_marked_placeholder() {
+    const PLACEHOLDER: &str = "REPOSITORY_URL";
+    let mut clone_lines = Vec::new();
+    for file in summary_files() {
+        let text = chapter_text(&file);
+        for line in text.lines().filter(|l| l.trim_start().starts_with("git clone")) {
+            clone_lines.push(format!("{file}: {}", line.trim()));
+        }
+        if text.contains(PLACEHOLDER) {
+            assert_eq!(file, "introduction.md", "{PLACEHOLDER} is defined in the introduction only");
+            assert!(
+                text.contains(&format!("`{PLACEHOLDER}` below is a placeholder")),
+                "introduction.md uses {PLACEHOLDER} without saying it is a placeholder"
+            );
+        }
+    }
+    assert_eq!(
+        clone_lines,
+        [format!("introduction.md: git clone {PLACEHOLDER} xkeys")],
+        "the book has one `git clone` line, in Start here"
+    );
 }
