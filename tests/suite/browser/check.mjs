@@ -149,7 +149,7 @@ try {
   for (const path of PAGES) {
     const page = await context.newPage();
     await page.setViewportSize(PHONE);
-    await open(page, path);
+    await open(page, path, 'light');
     const entry = { path, ...(await measure(page)) };
     await shootPictures(page, path, 'phone');
     if (path === 'troubleshooting.html') {
@@ -168,12 +168,11 @@ try {
   for (const path of PAGES) {
     const page = await context.newPage();
     await page.setViewportSize(PHONE);
-    await open(page, path);
+    await open(page, path, 'coal');
     if (await page.locator('main img').count() === 0) {
       await page.close();
       continue;
     }
-    await setTheme(page, 'coal');
     const entry = { path, ...(await measure(page)) };
     await shootPictures(page, path, 'phone-coal');
     if (path === 'get-the-api-key-and-secret.html' && await page.locator('main .xk-box').count() > 0) {
@@ -181,7 +180,6 @@ try {
       await shot(page, 'phone-coal-get-the-api-key-and-secret.png');
     }
     report.dark.push(entry);
-    await setTheme(page, 'light');
     await page.close();
   }
 } finally {
@@ -191,9 +189,13 @@ try {
 
 process.stdout.write(JSON.stringify(report));
 
-async function open(page, path) {
+// Opens a page in the given theme (the theme menu's choice persists: the first pass leaves navy).
+async function open(page, path, theme) {
   await page.goto(BOOK_URL + path, { waitUntil: 'load' });
   await page.waitForLoadState('networkidle');
+  if (!(await page.evaluate((t) => document.documentElement.classList.contains(t), theme))) {
+    await setTheme(page, theme);
+  }
 }
 
 // Every picture of the page, alone, as a reader sees it.
@@ -275,6 +277,7 @@ async function measure(page) {
       pictures.push(picture);
     }
     return {
+      theme: ['light', 'rust', 'coal', 'navy', 'ayu'].find((t) => document.documentElement.classList.contains(t)),
       textBlocks: textBlocks.length,
       wideLines,
       widestLine,

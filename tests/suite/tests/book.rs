@@ -706,8 +706,8 @@ fn bare_issue_references(prose: &str) -> Vec<String> {
             continue;
         }
         let reference = &prose[owner_start..i + 1 + digits.len()];
-        let linked = before[..owner_start].ends_with('[')
-            && prose[i + 1 + digits.len()..].starts_with("](");
+        let linked =
+            before[..owner_start].ends_with('[') && prose[i + 1 + digits.len()..].starts_with("](");
         let in_url = before[..owner_start].ends_with("github.com/");
         if !linked && !in_url {
             found.push(reference.to_string());
@@ -755,7 +755,10 @@ fn citations_are_links() {
             unlinked.push(format!("{file}: {title} (link the docs.x.com page)"));
         }
     }
-    assert!(citations >= 20, "only {citations} (source: …) citations found");
+    assert!(
+        citations >= 20,
+        "only {citations} (source: …) citations found"
+    );
     assert!(
         unlinked.len() <= UNLINKED_ALLOWED,
         "{} citations are not links (at most {UNLINKED_ALLOWED} may be):\n{}",
@@ -773,7 +776,10 @@ fn citation_finders_find_what_they_should() {
     );
     assert_eq!(
         source_parentheticals(&prose),
-        ["(source: X docs, *Pricing*)", "(source: [a](https://x) (b))"]
+        [
+            "(source: X docs, *Pricing*)",
+            "(source: [a](https://x) (b))"
+        ]
     );
     assert_eq!(bare_issue_references(&prose), ["tweepy/tweepy#1"]);
     assert_eq!(unlinked_docs_titles(&prose), ["X docs, *Pricing*"]);
@@ -788,11 +794,17 @@ fn the_clone_line_is_written_once_with_a_marked_placeholder() {
     let mut clone_lines = Vec::new();
     for file in summary_files() {
         let text = chapter_text(&file);
-        for line in text.lines().filter(|l| l.trim_start().starts_with("git clone")) {
+        for line in text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("git clone"))
+        {
             clone_lines.push(format!("{file}: {}", line.trim()));
         }
         if text.contains(PLACEHOLDER) {
-            assert_eq!(file, "introduction.md", "{PLACEHOLDER} is defined in the introduction only");
+            assert_eq!(
+                file, "introduction.md",
+                "{PLACEHOLDER} is defined in the introduction only"
+            );
             assert!(
                 text.contains(&format!("`{PLACEHOLDER}` below is a placeholder")),
                 "introduction.md uses {PLACEHOLDER} without saying it is a placeholder"

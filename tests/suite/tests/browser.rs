@@ -399,11 +399,12 @@ fn every_page_renders_in_chromium() {
     );
 }
 
-/// The passes of check.mjs: the report's key and what to call it.
-const PASSES: [(&str, &str); 3] = [
-    ("pages", "1280 px"),
-    ("phone", "390 px"),
-    ("dark", "390 px, coal"),
+/// The passes of check.mjs: the report's key, what to call it, and the theme it must be in (the
+/// desktop pass switches themes for its screenshots).
+const PASSES: [(&str, &str, Option<&str>); 3] = [
+    ("pages", "1280 px", None),
+    ("phone", "390 px", Some("light")),
+    ("dark", "390 px, coal", Some("coal")),
 ];
 
 /// Terminal output that scrolls sideways, pictures without alt text, too wide or with unreadable text.
@@ -428,11 +429,14 @@ fn layout_problems(report: &Value, pages: &[String]) -> Vec<String> {
             "the dark pass opened {dark} pages, but {with_pictures} have pictures"
         ));
     }
-    for (key, pass) in PASSES {
+    for (key, pass, theme) in PASSES {
         for page in report[key].as_array().into_iter().flatten() {
             let path = page["path"].as_str().unwrap_or("?");
             if page["textBlocks"].as_u64().is_none() {
                 problems.push(format!("{path} ({pass}): not measured"));
+            }
+            if theme.is_some_and(|t| page["theme"] != t) {
+                problems.push(format!("{path} ({pass}): measured in {}", page["theme"]));
             }
             for block in strings(&page["overflowingTextBlocks"]) {
                 problems.push(format!(
@@ -452,9 +456,7 @@ fn layout_problems(report: &Value, pages: &[String]) -> Vec<String> {
                 let width = picture["width"].as_f64().unwrap_or(0.0);
                 let column = picture["column"].as_f64().unwrap_or(0.0);
                 if width < 200.0 || width > column + 1.0 {
-                    problems.push(format!(
-                        "{at}: {width} px wide in a {column} px column"
-                    ));
+                    problems.push(format!("{at}: {width} px wide in a {column} px column"));
                 }
                 if key != "pages" && src.ends_with(".svg") {
                     match picture["minTextPx"].as_f64() {
@@ -472,6 +474,9 @@ fn layout_problems(report: &Value, pages: &[String]) -> Vec<String> {
                         "{at}: shown as in the light theme in coal (filter {filter:?})"
                     ));
                 }
+                if key == "phone" && filter != "none" {
+                    problems.push(format!("{at}: filtered ({filter}) in the light theme"));
+                }
             }
         }
     }
@@ -481,7 +486,7 @@ fn layout_problems(report: &Value, pages: &[String]) -> Vec<String> {
 /// What the passes measured, for whoever reads the test's output.
 fn measurements(report: &Value) -> String {
     let mut out = String::from("\nbrowser measurements:\n");
-    for (key, pass) in PASSES {
+    for (key, pass, _) in PASSES {
         let pages = report[key].as_array().cloned().unwrap_or_default();
         let sum = |field: &str| -> u64 { pages.iter().filter_map(|p| p[field].as_u64()).sum() };
         let overflowing: usize = pages
