@@ -46,8 +46,7 @@
             const span = document.createElement('span');
             span.className = 'xk-line';
             span.style.setProperty('--xk-hang', String(Math.min(hang(line), 40)));
-            // An empty line keeps its height: a no-break space would be copied, so a CSS-free
-            // zero-height box gets a line of its own from the "\n" that follows it.
+            // An empty line stays an empty box: the "\n" after it gives it its line.
             span.textContent = line;
             fragment.appendChild(span);
         });

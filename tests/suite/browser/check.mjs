@@ -221,6 +221,7 @@ async function measure(page) {
     let wideLines = 0;
     let widestLine = 0;
     const overflowing = [];
+    const copyDiffers = [];
     for (const code of textBlocks) {
       const pre = code.parentElement;
       const style = getComputedStyle(code);
@@ -230,6 +231,10 @@ async function measure(page) {
         const width = canvas.measureText(line).width;
         if (width > column + 1) wideLines += 1;
         widestLine = Math.max(widestLine, Array.from(line).length);
+      }
+      // The copy button copies innerText: the hanging-indent boxes must not change it.
+      if (code.innerText.replace(/\n$/, '') !== code.textContent.replace(/\n$/, '')) {
+        copyDiffers.push(code.textContent.split('\n')[0].slice(0, 60));
       }
       const scroll = Math.max(pre.scrollWidth - pre.clientWidth, code.scrollWidth - code.clientWidth);
       if (scroll > 1) {
@@ -282,6 +287,7 @@ async function measure(page) {
       wideLines,
       widestLine,
       overflowingTextBlocks: overflowing,
+      copyDiffers,
       pageScrollsSideways: document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
       pictures,
     };

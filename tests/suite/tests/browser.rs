@@ -438,6 +438,11 @@ fn layout_problems(report: &Value, pages: &[String]) -> Vec<String> {
             if theme.is_some_and(|t| page["theme"] != t) {
                 problems.push(format!("{path} ({pass}): measured in {}", page["theme"]));
             }
+            for block in strings(&page["copyDiffers"]) {
+                problems.push(format!(
+                    "{path} ({pass}): copying the text block starting {block:?} gives other text than it shows"
+                ));
+            }
             for block in strings(&page["overflowingTextBlocks"]) {
                 problems.push(format!(
                     "{path} ({pass}): a text block scrolls sideways by {block}"
