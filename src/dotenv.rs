@@ -119,54 +119,36 @@ pub(crate) fn spans(text: &str) -> Vec<Span<'_>> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
     let mut out = Vec::new();
-    let (mut i, mut start, mut line_no) = (0, 0, 1);
-    while i < lines.len() {
-        let first = i;
-        let mut line_start = start;
-        let skip = if i == 0 { bom } else { 0 };
+    let (mut first, mut start) = (0, 0);
+    while first < lines.len() {
+        let bom_here = if first == 0 { bom } else { 0 };
         // A comment line ends at its line ending, whatever quotes it holds.
-        let comment_line = lines[i][skip..].trim_start().starts_with('#');
-        let (mut comment_at, mut unterminated) = (None, false);
-        let mut state = State::Complete;
-        while !comment_line {
-            match end_state(state, lines[i]) {
-                Err(at) => comment_at = Some(line_start + at),
-                Ok(next) => state = next,
-            }
-            if comment_at.is_some() || state == State::Complete {
-                break;
-            }
-            if i + 1 == lines.len() {
-                unterminated = true;
-                break;
-            }
-            // The next line goes on from the state this one ended in.
-            line_start += lines[i].len();
-            i += 1;
-        }
-        let end = line_start + lines[i].len();
+        let comment_line = lines[first][bom_here..].trim_start().starts_with('#');
+        let (last, comment_at, unterminated) = if comment_line {
+            (first, None, false)
+        } else {
+            join(&lines, first)
+        };
+        let end = start + lines[first..=last].iter().map(|l| l.len()).sum::<usize>();
+        let comment_at = comment_at.map(|at| end - lines[last].len() + at);
         let span_text = &text[start..end];
-        let body_start = if first == 0 { bom } else { 0 };
-        // What dotenvy parses: the span without the BOM, cut at a trailing comment.
-        let visible = &text[start + body_start..comment_at.unwrap_or(end)];
+        // What dotenvy parses: the span cut at a trailing comment (and, here, with the BOM).
+        let visible = &text[start..comment_at.unwrap_or(end)];
         let kind = if comment_line {
             Kind::Comment
-        } else if visible.trim().is_empty() {
+        } else if visible[bom_here..].trim().is_empty() {
             Kind::Blank
         } else {
-            classify(visible)
+            classify(visible, bom_here)
         };
-        let kind = with_prefix(kind, &text[start..start + body_start], span_text);
         out.push(Span {
             text: span_text,
-            first_line: line_no,
-            line_end: line_end(lines[i]),
+            first_line: first + 1,
+            line_end: line_end(lines[last]),
             unterminated,
             kind,
         });
-        line_no += i - first + 1;
-        start = end;
-        i += 1;
+        (first, start) = (last + 1, end);
     }
     out
 }
@@ -181,6 +163,25 @@ enum State {
     Double,
     DoubleEscape,
     Space,
+}
+
+/// Where the logical line that starts at `lines[i]` ends, as dotenvy's joiner sees it: the index of
+/// its last physical line, the offset in that line of a comment that ends it, and whether a quote is
+/// still open at the end of the file.
+fn join(lines: &[&str], mut i: usize) -> (usize, Option<usize>, bool) {
+    let mut state = State::Complete;
+    loop {
+        match end_state(state, lines[i]) {
+            Err(at) => return (i, Some(at), false),
+            Ok(State::Complete) => return (i, None, false),
+            Ok(_) if i + 1 == lines.len() => return (i, None, true),
+            // The next line goes on from the state this one ended in.
+            Ok(open) => {
+                state = open;
+                i += 1;
+            }
+        }
+    }
 }
 
 /// The state after `line`, starting in `state`; `Err(offset)` when a `#` after a space outside quotes
@@ -205,8 +206,9 @@ fn end_state(mut state: State, line: &str) -> Result<State, usize> {
 }
 
 /// An assignment, the way dotenvy's `parse_line` reads the name and the `=`; otherwise unparsable.
-fn classify(visible: &str) -> Kind<'_> {
-    let rest = visible.trim_start();
+/// `visible` starts with `bom` bytes of byte order mark, which go to the prefix.
+fn classify(visible: &str, bom: usize) -> Kind<'_> {
+    let rest = visible[bom..].trim_start();
     let assignment = key(rest).and_then(|(mut name, mut after)| {
         let mut from = rest;
         // `export` is a prefix unless `=` follows it (then it is the name).
@@ -214,7 +216,11 @@ fn classify(visible: &str) -> Kind<'_> {
             from = after.trim_start();
             (name, after) = key(from)?;
         }
-        let value = after.trim_start().strip_prefix('=')?.trim_start().trim_end();
+        let value = after
+            .trim_start()
+            .strip_prefix('=')?
+            .trim_start()
+            .trim_end();
         Some(Assignment {
             prefix: &visible[..visible.len() - from.len()],
             name,
@@ -236,17 +242,6 @@ fn classify(visible: &str) -> Kind<'_> {
             name: None,
             yaml_style: false,
         },
-    }
-}
-
-/// Makes an assignment's prefix start at the start of the span (so it takes in a byte order mark).
-fn with_prefix<'a>(kind: Kind<'a>, bom: &'a str, span_text: &'a str) -> Kind<'a> {
-    match kind {
-        Kind::Assignment(a) => Kind::Assignment(Assignment {
-            prefix: &span_text[..bom.len() + a.prefix.len()],
-            ..a
-        }),
-        other => other,
     }
 }
 
@@ -373,7 +368,11 @@ mod tests {
     #[test]
     fn quotes_decide_where_a_span_ends_and_whether_dollar_expands() {
         let joined = spans("A='x\\'\nB=1\n");
-        assert_eq!(joined.len(), 1, "dotenvy's joiner escapes a quote even in single quotes");
+        assert_eq!(
+            joined.len(),
+            1,
+            "dotenvy's joiner escapes a quote even in single quotes"
+        );
         assert!(joined[0].unterminated && joined[0].is_item());
         let dollar = |text: &str| spans(text)[0].assignment().unwrap().expands_dollar();
         assert!(dollar("A=x$HOME"));
@@ -446,7 +445,11 @@ mod tests {
         for (span, item) in ours.iter().zip(&theirs) {
             match item {
                 Ok((name, _)) => {
-                    assert_eq!(span.assignment().map(|a| a.name), Some(name.as_str()), "{text:?}");
+                    assert_eq!(
+                        span.assignment().map(|a| a.name),
+                        Some(name.as_str()),
+                        "{text:?}"
+                    );
                     assert!(!span.unterminated, "{text:?}");
                 }
                 Err(dotenvy::Error::LineParse(..)) => {}

@@ -44,6 +44,7 @@ impl fmt::Display for Leak {
 
 /// How a leak was recognised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FoundBy {
     /// Assigned to this variable name (one of ours or an alias).
     Name(&'static str),

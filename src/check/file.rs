@@ -16,7 +16,11 @@ pub(super) fn check_file(file: &EnvFile, git: bool, out: &mut Vec<Finding>) {
         .iter()
         .map(issue)
         .chain(file.mode.and_then(|mode| open_mode(mode, &shown)))
-        .chain(git.then(|| git_status(&file.path)).flatten().and_then(|s| git_finding(s, &shown)));
+        .chain(
+            git.then(|| git_status(&file.path))
+                .flatten()
+                .and_then(|s| git_finding(s, &shown)),
+        );
     let about = &mut About::new(Subject::EnvFile(shown.clone()), out);
     for (severity, problem, fix) in found {
         about.push(severity, problem, fix, chapters::STORE_AND_LOAD);

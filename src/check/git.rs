@@ -35,7 +35,12 @@ pub(super) fn git_status(path: &Path) -> Option<GitStatus> {
     if !inside.success() {
         return None;
     }
-    let tracked = ["ls-files".as_ref(), "--error-unmatch".as_ref(), "--".as_ref(), name];
+    let tracked = [
+        "ls-files".as_ref(),
+        "--error-unmatch".as_ref(),
+        "--".as_ref(),
+        name,
+    ];
     if git(&tracked)?.success() {
         return Some(GitStatus::Tracked);
     }

@@ -245,4 +245,3 @@ impl fmt::Display for Report {
         }
     }
 }
-

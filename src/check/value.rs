@@ -188,8 +188,12 @@ fn another_credential(about: &mut About<'_>, v: &FoundValue, value: &str) -> boo
     if field != Field::AccessTokenSecret {
         about.push(
             Severity::Error,
-            format!("looks like an Access Token (it starts with a user id and `-`), not a {label}."),
-            format!("Put the Access Token in X_ACCESS_TOKEN and paste the '{label}' from {copy} here."),
+            format!(
+                "looks like an Access Token (it starts with a user id and `-`), not a {label}."
+            ),
+            format!(
+                "Put the Access Token in X_ACCESS_TOKEN and paste the '{label}' from {copy} here."
+            ),
             chapter_for(field),
         );
     }
@@ -259,7 +263,10 @@ fn access_token_shape(about: &mut About<'_>, value: &str) {
     } else if value.len() != 50 && !(40..50).contains(&value.len()) {
         about.push(
             Severity::Warning,
-            format!("is {} characters long; Access Tokens are usually 50 (some older ones 48).", value.len()),
+            format!(
+                "is {} characters long; Access Tokens are usually 50 (some older ones 48).",
+                value.len()
+            ),
             format!("Copy the 'Access Token' again from {copy}: part may be missing."),
             chapter,
         );
@@ -278,7 +285,10 @@ fn bearer_shape(about: &mut About<'_>, value: &str) {
         about.push(
             Severity::Warning,
             "doesn't look like a Bearer Token (they are long and start with many `A`s).",
-            format!("Copy the Bearer Token again from {}, or remove X_BEARER_TOKEN: it is optional.", where_to_copy(Field::BearerToken)),
+            format!(
+                "Copy the Bearer Token again from {}, or remove X_BEARER_TOKEN: it is optional.",
+                where_to_copy(Field::BearerToken)
+            ),
             chapter_for(Field::BearerToken),
         );
     }

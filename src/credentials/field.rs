@@ -88,7 +88,9 @@ impl Field {
     ///
     /// (Not `FromStr`: a field displays as its portal label, `API Key`, which is not a variable name.)
     pub fn from_env_name(name: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.names().any(|n| n == name))
+        Field::ALL
+            .into_iter()
+            .find(|f| f.names().any(|n| n == name))
     }
 
     /// The label the developer portal shows, e.g. `API Key Secret`.

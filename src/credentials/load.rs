@@ -298,7 +298,13 @@ fn read_env_file(bytes: &[u8], file: &mut EnvFile, values: &mut Vec<FoundValue>)
             Err(dotenvy::Error::LineParse(..)) => file.issues.push(FileIssue::Unparsable {
                 line: span.map_or(0, |s| s.first_line),
                 yaml_style: span.is_some_and(|s| {
-                    matches!(s.kind, Kind::Unparsable { yaml_style: true, .. })
+                    matches!(
+                        s.kind,
+                        Kind::Unparsable {
+                            yaml_style: true,
+                            ..
+                        }
+                    )
                 }),
                 name: span
                     .and_then(|s| s.name())
