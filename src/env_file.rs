@@ -317,6 +317,14 @@ mod tests {
             .collect()
     }
 
+    /// A temp folder with a `.env` file holding `content`, and the file's path.
+    fn env_with(content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        fs::write(&path, content).unwrap();
+        (dir, path)
+    }
+
     fn dir_entries(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -361,9 +369,7 @@ mod tests {
 
     #[test]
     fn appends_what_is_missing_after_a_last_line_without_newline() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "X_API_KEY=abc\nX_ACCESS_TOKEN=old").unwrap();
+        let (_dir, path) = env_with("X_API_KEY=abc\nX_ACCESS_TOKEN=old");
         let written = set_values(
             &path,
             &[("X_ACCESS_TOKEN", TOKEN), ("X_ACCESS_TOKEN_SECRET", SECRET)],
@@ -379,13 +385,9 @@ mod tests {
 
     #[test]
     fn every_assignment_of_a_name_is_replaced_and_lookalikes_are_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(
-            &path,
+        let (_dir, path) = env_with(
             "X_ACCESS_TOKEN=a\n#X_ACCESS_TOKEN=commented\nX_ACCESS_TOKEN_SECRET_OLD=b\nX_ACCESS_TOKEN = c\n",
-        )
-        .unwrap();
+        );
         set_values(&path, &[("X_ACCESS_TOKEN", "new")]).unwrap();
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
@@ -395,9 +397,7 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_stays_and_the_first_name_is_still_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "\u{FEFF}X_ACCESS_TOKEN=old\n").unwrap();
+        let (_dir, path) = env_with("\u{FEFF}X_ACCESS_TOKEN=old\n");
         assert_eq!(
             assigned(&path, &["X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"]).unwrap(),
             [Assigned {
@@ -414,9 +414,7 @@ mod tests {
 
     #[test]
     fn a_quote_never_closed_keeps_the_lines_after_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "X_ACCESS_TOKEN=\"old\r\nKEEP=1\r\n").unwrap();
+        let (_dir, path) = env_with("X_ACCESS_TOKEN=\"old\r\nKEEP=1\r\n");
         let written = set_values(&path, &[("X_ACCESS_TOKEN", "new")]).unwrap();
         assert_eq!(written.replaced, ["X_ACCESS_TOKEN"]);
         assert_eq!(
@@ -460,9 +458,7 @@ mod tests {
 
     #[test]
     fn line_breaks_and_bad_names_are_refused_without_touching_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "KEEP=1\n").unwrap();
+        let (_dir, path) = env_with("KEEP=1\n");
         let err = set_values(&path, &[("X_ACCESS_TOKEN", "a\nb")]).unwrap_err();
         assert!(matches!(err, EnvFileError::InvalidValue { .. }));
         assert!(!err.to_string().contains("a\nb"));
@@ -475,9 +471,7 @@ mod tests {
 
     #[test]
     fn temp_and_rename_leave_no_temp_file_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "KEEP=1\n").unwrap();
+        let (dir, path) = env_with("KEEP=1\n");
         set_values(&path, &[("X_ACCESS_TOKEN", TOKEN)]).unwrap();
         set_values(&path, &[("X_ACCESS_TOKEN", "again")]).unwrap();
         assert_eq!(dir_entries(dir.path()), [".env"]);
@@ -499,9 +493,7 @@ mod tests {
 
     #[test]
     fn a_non_utf8_file_is_refused_with_its_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, b"A=1\nB=\xff\n").unwrap();
+        let (_dir, path) = env_with(b"A=1\nB=\xff\n");
         let err = set_values(&path, &[("X_ACCESS_TOKEN", TOKEN)]).unwrap_err();
         assert!(
             matches!(err, EnvFileError::NotUtf8 { line: 2, .. }),

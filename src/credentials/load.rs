@@ -327,20 +327,24 @@ fn looks_like_x_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn env_file_values_lines_and_traps() {
+    /// Loads a `.env` file holding `content`, with this environment.
+    fn load_from(content: impl AsRef<[u8]>, env: &[(&str, &str)]) -> LoadedKeys {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".env");
-        std::fs::write(
-            &path,
-            "# comment\nX_API_KEY=abc\nX_API_KEY_SECRET=\"a${HOME}\"\nX_ACCESS_TOKEN='1-a$b'\nX_API_KEY=dup\nX_TWITTER_KEY=1\nX_ACCESS_TOKEN_SECRET: yaml\n",
-        )
-        .unwrap();
-        let loaded = Loader::new()
+        std::fs::write(&path, content).unwrap();
+        Loader::new()
             .env_file(&path)
-            .environment(Vec::<(String, String)>::new())
+            .environment(env.iter().copied())
             .load()
-            .unwrap();
+            .unwrap()
+    }
+
+    #[test]
+    fn env_file_values_lines_and_traps() {
+        let loaded = load_from(
+            "# comment\nX_API_KEY=abc\nX_API_KEY_SECRET=\"a${HOME}\"\nX_ACCESS_TOKEN='1-a$b'\nX_API_KEY=dup\nX_TWITTER_KEY=1\nX_ACCESS_TOKEN_SECRET: yaml\n",
+            &[],
+        );
         let lines: Vec<(&str, usize, bool)> = loaded
             .values
             .iter()
@@ -416,14 +420,10 @@ mod tests {
 
     #[test]
     fn environment_wins_over_file_and_canonical_over_alias() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        std::fs::write(&path, "X_API_KEY=fromfile\nCONSUMER_KEY=alias\n").unwrap();
-        let loaded = Loader::new()
-            .env_file(&path)
-            .environment([("X_API_KEY", "fromenv"), ("PATH", "/bin")])
-            .load()
-            .unwrap();
+        let loaded = load_from(
+            "X_API_KEY=fromfile\nCONSUMER_KEY=alias\n",
+            &[("X_API_KEY", "fromenv"), ("PATH", "/bin")],
+        );
         let eff = loaded.effective(Field::ApiKey).unwrap();
         assert_eq!(eff.expose_value(), "fromenv");
         assert_eq!(eff.origin, Origin::Environment);
@@ -445,18 +445,10 @@ mod tests {
 
     #[test]
     fn bom_and_bad_utf8_are_reported_not_fatal() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        std::fs::write(
-            &path,
+        let loaded = load_from(
             b"\xEF\xBB\xBFX_API_KEY=abc\nX_API_KEY_SECRET=\xff\xfe\n",
-        )
-        .unwrap();
-        let loaded = Loader::new()
-            .env_file(&path)
-            .environment(Vec::<(String, String)>::new())
-            .load()
-            .unwrap();
+            &[],
+        );
         let issues = &loaded.env_file.as_ref().unwrap().issues;
         assert!(issues.contains(&FileIssue::Bom));
         assert!(issues.contains(&FileIssue::NotUtf8 { line: 2 }));
