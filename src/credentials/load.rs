@@ -4,6 +4,7 @@
 //! Values are the ones dotenvy yields (what a bot using dotenvy sees); [`crate::dotenv`]'s lexer gives
 //! each its line and explains the lines dotenvy refuses.
 
+use std::borrow::Cow;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
@@ -159,12 +160,8 @@ impl Loader {
         if let Some(path) = &self.env_file {
             match std::fs::read(path) {
                 Ok(bytes) => {
-                    let mut file = EnvFile {
-                        path: path.clone(),
-                        mode: dotenv::mode_of(path),
-                        issues: Vec::new(),
-                    };
-                    read_env_file(&bytes, &mut file, &mut loaded.values);
+                    let mode = dotenv::mode_of(path);
+                    let file = read_env_file(path.clone(), mode, &bytes, &mut loaded.values);
                     loaded.env_file = Some(file);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.env_file_required => {}
@@ -226,13 +223,8 @@ impl LoadedKeys {
 
     /// What loading these `.env` bytes finds, as if read from `path` (no environment, no file access).
     pub fn from_env_file_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> LoadedKeys {
-        let mut file = EnvFile {
-            path: path.into(),
-            mode: None,
-            issues: Vec::new(),
-        };
         let mut values = Vec::new();
-        read_env_file(bytes, &mut file, &mut values);
+        let file = read_env_file(path.into(), None, bytes, &mut values);
         LoadedKeys {
             values,
             env_file: Some(file),
@@ -247,33 +239,25 @@ impl LoadedKeys {
 
 /// Reads `.env` bytes: the values with dotenvy (so they are what a bot using dotenvy gets), their lines
 /// and the traps dotenvy hides (`$` expansion, YAML style, unknown names) from the lexer's spans.
-fn read_env_file(bytes: &[u8], file: &mut EnvFile, values: &mut Vec<FoundValue>) {
-    let mut bytes = bytes;
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        file.issues.push(FileIssue::Bom);
-        bytes = rest;
-    }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(e) => {
-            let line = dotenv::line_at(bytes, e.valid_up_to());
-            file.issues.push(FileIssue::NotUtf8 { line });
-            String::from_utf8_lossy(bytes)
-        }
-    };
-
+fn read_env_file(
+    path: PathBuf,
+    mode: Option<u32>,
+    bytes: &[u8],
+    values: &mut Vec<FoundValue>,
+) -> EnvFile {
+    let mut issues = Vec::new();
+    let text = decode(bytes, &mut issues);
     let spans = dotenv::spans(&text);
     for span in &spans {
         if let Some(a) = span.assignment() {
             if Field::from_env_name(a.name).is_none() && looks_like_x_name(a.name) {
-                file.issues.push(FileIssue::UnknownName {
+                issues.push(FileIssue::UnknownName {
                     name: a.name.to_string(),
                     line: span.first_line,
                 });
             }
         }
     }
-
     // Each span that is not blank or a comment is one item of dotenvy, in order.
     let mut items = spans.iter().filter(|s| s.is_item());
     for item in dotenvy::from_read_iter(text.as_bytes()) {
@@ -287,7 +271,7 @@ fn read_env_file(bytes: &[u8], file: &mut EnvFile, values: &mut Vec<FoundValue>)
                     .and_then(|s| s.assignment().map(|a| (s.first_line, a)))
                     .filter(|(_, a)| a.name == name);
                 let origin = Origin::EnvFile {
-                    path: file.path.clone(),
+                    path: path.clone(),
                     line: assignment.map_or(0, |(line, _)| line),
                 };
                 let mut found = FoundValue::new(field, name, origin, &value);
@@ -295,7 +279,7 @@ fn read_env_file(bytes: &[u8], file: &mut EnvFile, values: &mut Vec<FoundValue>)
                 values.push(found);
             }
             // The line is never printed, only its number and name: it may hold a secret.
-            Err(dotenvy::Error::LineParse(..)) => file.issues.push(FileIssue::Unparsable {
+            Err(dotenvy::Error::LineParse(..)) => issues.push(FileIssue::Unparsable {
                 line: span.map_or(0, |s| s.first_line),
                 yaml_style: span.is_some_and(|s| {
                     matches!(
@@ -312,6 +296,27 @@ fn read_env_file(bytes: &[u8], file: &mut EnvFile, values: &mut Vec<FoundValue>)
                     .map(str::to_string),
             }),
             Err(_) => break,
+        }
+    }
+    EnvFile { path, mode, issues }
+}
+
+/// The text of the file, without a byte order mark; bad UTF-8 is replaced (and reported) so the rest
+/// can still be checked.
+fn decode<'a>(bytes: &'a [u8], issues: &mut Vec<FileIssue>) -> Cow<'a, str> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => {
+            issues.push(FileIssue::Bom);
+            rest
+        }
+        None => bytes,
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(e) => {
+            let line = dotenv::line_at(bytes, e.valid_up_to());
+            issues.push(FileIssue::NotUtf8 { line });
+            String::from_utf8_lossy(bytes)
         }
     }
 }
