@@ -175,6 +175,9 @@ pub fn set_values(path: &Path, values: &[(&str, &str)]) -> Result<Written, EnvFi
 
 /// How a value is written so dotenvy reads it back unchanged: bare when it is plain, else in single
 /// quotes (where nothing is special), with a `'` inside written as `'\''` (as in a shell).
+///
+/// # Security
+/// The result holds the value: write it to the file only, never to output.
 pub fn quote(value: &str) -> String {
     let plain = !value.is_empty()
         && value

@@ -61,6 +61,9 @@ macro_rules! secret {
 
         impl $name {
             /// Wraps a secret value.
+            ///
+            /// # Security
+            /// The value is kept in a [`SecretString`] (zeroed on drop) and never printed.
             pub fn new(value: impl Into<String>) -> Self {
                 Self(SecretString::from(value.into()))
             }
