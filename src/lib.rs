@@ -7,7 +7,8 @@
 //! setup mistakes offline; [`client`] signs requests (reqwest-oauth1); [`verify`] asks X who the keys
 //! belong to and [`api_error`] explains every failure. Every finding names the chapter that explains
 //! the fix ([`chapters`]). [`pin`] gets the tokens of another account (the PIN flow), [`bearer`] gets
-//! and uses the app-only Bearer Token, and [`env_file`] saves values in `.env` safely. [`many`]
+//! and uses the app-only Bearer Token, and [`env_file`] saves values in `.env` safely (the loader and
+//! the writer read `.env` text with one lexer, the private `dotenv` module). [`many`]
 //! verifies the tokens of many accounts of one app; [`target`] picks the keys an example uses (yours,
 //! or a sandbox scenario's); [`leak_scan`] searches a repository's history for committed keys.
 //! [`sandbox`] is a local X API that verifies signatures with its own code — it shares nothing with
@@ -19,6 +20,7 @@ pub mod chapters;
 pub mod check;
 pub mod client;
 pub mod credentials;
+mod dotenv;
 pub mod env_file;
 pub mod leak_scan;
 pub mod many;
