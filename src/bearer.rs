@@ -2,18 +2,18 @@
 //! read public data (`GET /2/users/by/username/:username`). Chapter "Use the Bearer Token".
 //!
 //! A Bearer Token acts for the app, not for an account: it can't post, send DMs or call
-//! `/2/users/me` (X answers 403 `unsupported-authentication`, FACTS §3.2, §7 #7). No function here
+//! `/2/users/me` (X answers 403 `unsupported-authentication`). No function here
 //! retries: one request each, with the client's timeouts and HTTPS rules.
 
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
 use reqwest::Url;
 
-use crate::api_error::{ApiFailure, Call};
-use crate::client::{self, ApiResponse, ClientConfig, ClientError};
+use crate::account::Account;
+use crate::api_error::{type_is, ApiFailure, Call};
+use crate::client::{self, endpoint, ApiResponse, ClientConfig, ClientError};
 use crate::credentials::{ApiKey, ApiKeySecret, BearerToken};
-use crate::verify::Account;
 
-/// `POST /oauth2/token`: the app's Bearer Token from its API Key and Secret (FACTS §4).
+/// `POST /oauth2/token`: the app's Bearer Token from its API Key and Secret.
 pub const OAUTH2_TOKEN: &str = "/oauth2/token";
 
 /// `GET /2/users/by/username/:username`: a public lookup that accepts a Bearer Token.
@@ -70,14 +70,6 @@ fn rfc1738(value: &str) -> String {
         .collect()
 }
 
-fn join(base: &Url, path: &str) -> Result<Url, ClientError> {
-    let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
-    Url::parse(&joined).map_err(|e| ClientError::InvalidBaseUrl {
-        url: joined,
-        reason: e.to_string(),
-    })
-}
-
 async fn send(
     config: &ClientConfig,
     request_name: &str,
@@ -106,12 +98,9 @@ pub async fn obtain(
     api_key: &ApiKey,
     api_key_secret: &ApiKeySecret,
 ) -> Result<BearerToken, ApiFailure> {
-    let request_name = format!(
-        "POST {}{OAUTH2_TOKEN}",
-        config.base_url_str().trim_end_matches('/')
-    );
+    let request_name = format!("POST {}", endpoint(config.base_url_str(), OAUTH2_TOKEN));
     let response = send(config, &request_name, |http, base| {
-        let url = join(base, OAUTH2_TOKEN)?;
+        let url = client::join(base, OAUTH2_TOKEN)?;
         let request = http
             .post(url.clone())
             // reqwest marks the Authorization header of basic_auth sensitive.
@@ -136,8 +125,8 @@ pub async fn obtain(
             Call::BearerToken,
         ));
     }
-    let token = serde_json::from_str::<serde_json::Value>(&response.body)
-        .ok()
+    let token = response
+        .json()
         .filter(|v| v["token_type"].as_str() == Some("bearer"))
         .and_then(|v| v["access_token"].as_str().map(str::to_string))
         .filter(|t| !t.is_empty());
@@ -164,9 +153,9 @@ pub async fn lookup(
     username: &str,
 ) -> Result<Lookup, ApiFailure> {
     let path = format!("{USER_BY_USERNAME}{username}");
-    let request_name = format!("GET {}{path}", config.base_url_str().trim_end_matches('/'));
+    let request_name = format!("GET {}", endpoint(config.base_url_str(), &path));
     let response = send(config, &request_name, |http, base| {
-        let url = join(base, &path)?;
+        let url = client::join(base, &path)?;
         let request = http
             .get(url.clone())
             .bearer_auth(bearer.expose_secret())
@@ -182,21 +171,14 @@ pub async fn lookup(
             Call::AppOnly,
         ));
     }
-    let body: Option<serde_json::Value> = serde_json::from_str(&response.body).ok();
-    let data = body.as_ref().and_then(|b| b.get("data"));
-    let field = |k: &str| {
-        data.and_then(|d| d.get(k))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    if let (Some(id), Some(username)) = (field("id"), field("username")) {
-        return Ok(Lookup::Found(Account {
-            id,
-            username,
-            name: field("name").unwrap_or_default(),
-        }));
+    let body = response.json();
+    if let Some(account) = body
+        .as_ref()
+        .and_then(|b| Account::from_data(b.get("data")?))
+    {
+        return Ok(Lookup::Found(account));
     }
-    // A missing user is a 200 with a resource-not-found error (FACTS §3.2, last row).
+    // A missing user is a 200 with a resource-not-found error.
     let not_found = body
         .as_ref()
         .and_then(|b| b.get("errors"))
@@ -204,7 +186,7 @@ pub async fn lookup(
         .is_some_and(|errors| {
             errors
                 .iter()
-                .any(|e| crate::api_error::type_is(e["type"].as_str(), "resource-not-found"))
+                .any(|e| type_is(e["type"].as_str(), "resource-not-found"))
         });
     if not_found {
         Ok(Lookup::NotFound)

@@ -13,6 +13,7 @@
 //! [`sandbox`] is a local X API that verifies signatures with its own code — it shares nothing with
 //! the signer, so the two check each other.
 
+pub mod account;
 pub mod api_error;
 pub mod bearer;
 pub mod chapters;

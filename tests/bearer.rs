@@ -8,11 +8,12 @@ use common::Run;
 
 use std::time::Duration;
 
+use xkeys::account::Need;
 use xkeys::api_error::{classify_call, Call, ProblemKind};
 use xkeys::client::{self, ClientConfig, XClient};
 use xkeys::credentials::Credentials;
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken};
-use xkeys::verify::{verify, Need, Status};
+use xkeys::verify::{verify, Status};
 use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
 /// Runs bearer_lookup in an empty directory with `env` and `args`, in a blocking thread.

@@ -9,9 +9,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Stdio};
 
+use xkeys::account::{AccessLevel, Need};
 use xkeys::client::{ClientConfig, XClient};
 use xkeys::credentials::{Field, Loader};
-use xkeys::verify::{verify, AccessLevel, Need};
+use xkeys::verify::verify;
 use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
 use common::approve;
