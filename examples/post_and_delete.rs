@@ -35,35 +35,15 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
     let Args { yes, keys } = Args::parse();
-    let target = match keys.target(keys.sandbox).await {
+    let try_it = "cargo run --example post_and_delete -- --sandbox --yes";
+    let target = match keys.target_or_exit(try_it).await {
         Ok(target) => target,
-        Err(e) => {
-            println!("{e}");
-            if e.keys_missing() {
-                println!("No keys yet? Try the sandbox: cargo run --example post_and_delete -- --sandbox --yes");
-            }
-            return Ok(ExitCode::from(1));
-        }
+        Err(exit) => return Ok(exit),
     };
     println!("Checking that your keys can post, {}", target.signed_with());
     println!("on {}.\n", target.describe);
     if !yes {
-        // X's pay-per-use prices per request (https://docs.x.com/x-api/getting-started/pricing, 2026-08).
-        println!("With --yes this will:");
-        println!("  1. POST /2/tweets        post \"xkeys write check <time> <random>\"  $0.015 (Post create)");
-        println!(
-            "  2. DELETE /2/tweets/:id  delete that post at once                $0.010 (delete)"
-        );
-        println!("\nThe post is public on your account for about a second. Under pay-per-use that costs $0.025");
-        println!("at X's published per-request prices (as of 2026-08); failed requests are not billed. It also");
-        println!("uses 1 of your 100 posts and 1 of your 50 deletes per 15 minutes.");
-        let again = if keys.sandbox {
-            "--sandbox --yes"
-        } else {
-            "--yes"
-        };
-        println!("\nNothing was sent. To do it: cargo run --example post_and_delete -- {again}");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(preview(keys.sandbox));
     }
     let client = match XClient::new(target.credentials, target.config) {
         Ok(client) => client,
@@ -118,4 +98,18 @@ async fn main() -> anyhow::Result<ExitCode> {
     // ANCHOR_END: post_and_delete
     println!("\n✔ Your keys can post: X created the post and deleted it again.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `--yes` would do and cost, and the command that does it.
+fn preview(sandbox: bool) -> ExitCode {
+    // X's pay-per-use prices per request (https://docs.x.com/x-api/getting-started/pricing, 2026-08).
+    println!("With --yes this will:");
+    println!("  1. POST /2/tweets        post \"xkeys write check <time> <random>\"  $0.015 (Post create)");
+    println!("  2. DELETE /2/tweets/:id  delete that post at once                $0.010 (delete)");
+    println!("\nThe post is public on your account for about a second. Under pay-per-use that costs $0.025");
+    println!("at X's published per-request prices (as of 2026-08); failed requests are not billed. It also");
+    println!("uses 1 of your 100 posts and 1 of your 50 deletes per 15 minutes.");
+    let again = if sandbox { "--sandbox --yes" } else { "--yes" };
+    println!("\nNothing was sent. To do it: cargo run --example post_and_delete -- {again}");
+    ExitCode::SUCCESS
 }

@@ -46,36 +46,16 @@ async fn main() -> anyhow::Result<ExitCode> {
         eprintln!("  See {}.", xkeys::chapters::CHECK_POSTING);
         return Ok(ExitCode::from(1));
     }
-    let target = match keys.target(keys.sandbox).await {
+    let try_it = format!("cargo run --example send_dm -- --sandbox --yes --to {to}");
+    let target = match keys.target_or_exit(&try_it).await {
         Ok(target) => target,
-        Err(e) => {
-            println!("{e}");
-            if e.keys_missing() {
-                println!("No keys yet? Try the sandbox: cargo run --example send_dm -- --sandbox --yes --to {to}");
-            }
-            return Ok(ExitCode::from(1));
-        }
+        Err(exit) => return Ok(exit),
     };
-    println!(
-        "Checking that your keys can send Direct Messages, {}",
-        target.signed_with()
-    );
-    println!("on {}.\n", target.describe);
+    let can = "Checking that your keys can send Direct Messages,";
+    println!("{can} {}\non {}.\n", target.signed_with(), target.describe);
     let path = format!("/2/dm_conversations/with/{to}/messages");
     if !yes {
-        // X's pay-per-use price per request (https://docs.x.com/x-api/getting-started/pricing, 2026-08).
-        println!("With --yes this will:");
-        println!("  POST {path}  send a short DM to user {to}  $0.015 (DM create)");
-        println!("\nThe message stays in that conversation: write to an account of yours or one that expects it.");
-        println!("Under pay-per-use that costs $0.015 at X's published per-request prices (as of 2026-08);");
-        println!("failed requests are not billed. It also uses 1 of your 15 DMs per 15 minutes.");
-        let again = if keys.sandbox {
-            "--sandbox --yes"
-        } else {
-            "--yes"
-        };
-        println!("\nNothing was sent. To do it: cargo run --example send_dm -- {again} --to {to}");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(preview(&path, to, keys.sandbox));
     }
     let client = match XClient::new(target.credentials, target.config) {
         Ok(client) => client,
@@ -109,4 +89,19 @@ async fn main() -> anyhow::Result<ExitCode> {
     // ANCHOR_END: send_dm
     println!("\n✔ Your keys can send Direct Messages: X accepted the message to user {to}.");
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `--yes` would do and cost, and the command that does it.
+fn preview(path: &str, to: &str, sandbox: bool) -> ExitCode {
+    // X's pay-per-use price per request (https://docs.x.com/x-api/getting-started/pricing, 2026-08).
+    println!("With --yes this will:");
+    println!("  POST {path}  send a short DM to user {to}  $0.015 (DM create)");
+    println!("\nThe message stays in that conversation: write to an account of yours or one that expects it.");
+    println!(
+        "Under pay-per-use that costs $0.015 at X's published per-request prices (as of 2026-08);"
+    );
+    println!("failed requests are not billed. It also uses 1 of your 15 DMs per 15 minutes.");
+    let again = if sandbox { "--sandbox --yes" } else { "--yes" };
+    println!("\nNothing was sent. To do it: cargo run --example send_dm -- {again} --to {to}");
+    ExitCode::SUCCESS
 }

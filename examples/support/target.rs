@@ -4,6 +4,7 @@
 //! `--env-file` (flattened into each example's own `Args`).
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use xkeys::check::{self, Report};
@@ -109,6 +110,21 @@ impl KeysArgs {
             None,
             keys.map(|(k, s)| (ApiKey::new(k), ApiKeySecret::new(s))),
         ))
+    }
+
+    /// [`KeysArgs::target`] for `--sandbox` or your keys; when there is none, prints why (and, if
+    /// keys are missing, `try_it`: the command that tries the sandbox) and gives exit status 1.
+    ///
+    /// # Security
+    /// As [`KeysArgs::target`].
+    pub async fn target_or_exit(&self, try_it: &str) -> Result<Target, ExitCode> {
+        self.target(self.sandbox).await.map_err(|e| {
+            println!("{e}");
+            if e.keys_missing() {
+                println!("No keys yet? Try the sandbox: {try_it}");
+            }
+            ExitCode::from(1)
+        })
     }
 
     /// Your four keys, checked offline; or, with `sandbox`, that scenario's demo keys and a sandbox.
