@@ -345,7 +345,7 @@ pub const COLUMNS: [&str; 13] = [
 /// Where result lines go.
 enum Sink<W: Write> {
     Json(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 /// Writes one result line per [`Outcome`] (CSV gets a header line first).
@@ -364,7 +364,7 @@ impl<W: Write> OutcomeWriter<W> {
             OutputFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(out);
                 csv.write_record(COLUMNS).map_err(csv_io)?;
-                Sink::Csv(csv)
+                Sink::Csv(Box::new(csv))
             }
         };
         Ok(OutcomeWriter { sink })
