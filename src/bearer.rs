@@ -6,7 +6,7 @@
 //! retries: one request each, with the client's timeouts and HTTPS rules.
 
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
-use reqwest::Url;
+use reqwest::Method;
 
 use crate::account::Account;
 use crate::api_error::{type_is, ApiFailure, Call};
@@ -70,17 +70,29 @@ fn rfc1738(value: &str) -> String {
         .collect()
 }
 
+/// Sends one request for `path` (`build` adds its authorization and body) and returns the answer
+/// when it is a success, with the request's name for later failures.
 async fn send(
     config: &ClientConfig,
-    request_name: &str,
-    build: impl FnOnce(&reqwest::Client, &Url) -> Result<(reqwest::Request, Url), ClientError>,
-) -> Result<ApiResponse, ApiFailure> {
-    let fail = |e: &ClientError| ApiFailure::from_client_error(request_name.to_string(), e);
+    method: Method,
+    path: &str,
+    call: Call,
+    build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+) -> Result<(ApiResponse, String), ApiFailure> {
+    let request_name = format!("{method} {}", endpoint(config.base_url_str(), path));
+    let fail = |e: &ClientError| ApiFailure::from_client_error(request_name.clone(), e);
     let (http, base) = client::http_client(config).map_err(|e| fail(&e))?;
-    let (request, url) = build(&http, &base).map_err(|e| fail(&e))?;
-    client::execute(&http, request, &url, 1, config.timeout_value())
+    let url = client::join(&base, path).map_err(|e| fail(&e))?;
+    let request = build(http.request(method, url.clone()))
+        .build()
+        .map_err(|e| fail(&ClientError::Sign(e.to_string())))?;
+    let response = client::execute(&http, request, &url, 1, config.timeout_value())
         .await
-        .map_err(|e| fail(&e))
+        .map_err(|e| fail(&e))?;
+    if !response.is_success() {
+        return Err(ApiFailure::from_response(request_name, &response, call));
+    }
+    Ok((response, request_name))
 }
 
 /// Gets the app's Bearer Token: `POST /oauth2/token` with `grant_type=client_credentials` and Basic
@@ -98,33 +110,18 @@ pub async fn obtain(
     api_key: &ApiKey,
     api_key_secret: &ApiKeySecret,
 ) -> Result<BearerToken, ApiFailure> {
-    let request_name = format!("POST {}", endpoint(config.base_url_str(), OAUTH2_TOKEN));
-    let response = send(config, &request_name, |http, base| {
-        let url = client::join(base, OAUTH2_TOKEN)?;
-        let request = http
-            .post(url.clone())
+    let form = HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8");
+    let (response, request_name) =
+        send(config, Method::POST, OAUTH2_TOKEN, Call::BearerToken, |r| {
             // reqwest marks the Authorization header of basic_auth sensitive.
-            .basic_auth(
+            r.basic_auth(
                 rfc1738(api_key.as_str()),
                 Some(rfc1738(api_key_secret.expose_secret())),
             )
-            .header(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8"),
-            )
+            .header(CONTENT_TYPE, form)
             .body("grant_type=client_credentials")
-            .build()
-            .map_err(|e| ClientError::Sign(e.to_string()))?;
-        Ok((request, url))
-    })
-    .await?;
-    if !response.is_success() {
-        return Err(ApiFailure::from_response(
-            request_name,
-            &response,
-            Call::BearerToken,
-        ));
-    }
+        })
+        .await?;
     let token = response
         .json()
         .filter(|v| v["token_type"].as_str() == Some("bearer"))
@@ -153,24 +150,10 @@ pub async fn lookup(
     username: &str,
 ) -> Result<Lookup, ApiFailure> {
     let path = format!("{USER_BY_USERNAME}{username}");
-    let request_name = format!("GET {}", endpoint(config.base_url_str(), &path));
-    let response = send(config, &request_name, |http, base| {
-        let url = client::join(base, &path)?;
-        let request = http
-            .get(url.clone())
-            .bearer_auth(bearer.expose_secret())
-            .build()
-            .map_err(|e| ClientError::Sign(e.to_string()))?;
-        Ok((request, url))
+    let (response, request_name) = send(config, Method::GET, &path, Call::AppOnly, |r| {
+        r.bearer_auth(bearer.expose_secret())
     })
     .await?;
-    if !response.is_success() {
-        return Err(ApiFailure::from_response(
-            request_name,
-            &response,
-            Call::AppOnly,
-        ));
-    }
     let body = response.json();
     if let Some(account) = body
         .as_ref()

@@ -104,6 +104,7 @@ pub struct Pin(SecretString);
 
 /// Why a typed PIN can't be right. The message never repeats what was typed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PinError {
     /// Nothing was typed.
     #[error("no PIN was entered: type the digits X shows after you click 'Authorize app' (see \"Get tokens for a bot account\", book/tokens-for-a-bot-account.md)")]
