@@ -239,17 +239,16 @@ impl Account {
 
 impl fmt::Debug for Account {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Account")
-            .field("api_key", &mask(&self.api_key))
-            .field("api_key_secret", &Redacted)
-            .field("access_token", &mask(&self.access_token))
-            .field("access_token_secret", &Redacted)
-            .field("bearer_token", &Redacted)
-            .field("user_id", &self.user_id)
-            .field("username", &self.username)
-            .field("access_level", &self.access_level)
-            .field("scenario", &self.scenario)
-            .finish()
+        keys(
+            &mut f.debug_struct("Account"),
+            &self.api_key,
+            &self.access_token,
+        )
+        .field("user_id", &self.user_id)
+        .field("username", &self.username)
+        .field("access_level", &self.access_level)
+        .field("scenario", &self.scenario)
+        .finish()
     }
 }
 
@@ -293,20 +292,33 @@ impl DemoAccount {
 
 impl fmt::Debug for DemoAccount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DemoAccount")
-            .field("scenario", &self.scenario)
-            .field("api_key", &mask(&self.api_key))
-            .field("api_key_secret", &Redacted)
-            .field("access_token", &mask(&self.access_token))
-            .field("access_token_secret", &Redacted)
-            .field("bearer_token", &Redacted)
-            .field("user_id", &self.user_id)
-            .field("username", &self.username)
-            .field("name", &self.name)
-            .finish()
+        keys(
+            f.debug_struct("DemoAccount")
+                .field("scenario", &self.scenario),
+            &self.api_key,
+            &self.access_token,
+        )
+        .field("user_id", &self.user_id)
+        .field("username", &self.username)
+        .field("name", &self.name)
+        .finish()
     }
 }
 
+/// The five keys in `Debug`: the API Key and Access Token masked, the secrets redacted.
+fn keys<'d, 'a, 'b: 'a>(
+    d: &'d mut fmt::DebugStruct<'a, 'b>,
+    api_key: &str,
+    access_token: &str,
+) -> &'d mut fmt::DebugStruct<'a, 'b> {
+    d.field("api_key", &mask(api_key))
+        .field("api_key_secret", &Redacted)
+        .field("access_token", &mask(access_token))
+        .field("access_token_secret", &Redacted)
+        .field("bearer_token", &Redacted)
+}
+
+/// Shows `[REDACTED]` in place of a secret.
 struct Redacted;
 
 impl fmt::Debug for Redacted {
