@@ -48,18 +48,19 @@ impl<E: Endpoint> FromRequest<Arc<Shared>> for Call<E> {
                 rate,
                 endpoint: PhantomData,
             }),
-            Err(refusal) => Err(with_callers_headers(st, &caller, refusal.into())),
+            Err(refusal) => Err(for_caller(st, &caller, refusal.into()).await),
         }
     }
 }
 
 impl<E> Call<E> {
     /// Runs the endpoint's work and adds X's headers to its answer, success or not: the rate
-    /// limit, the token's access level, and the scenario's server clock and delay.
-    pub(crate) fn answer(&self, work: impl FnOnce() -> Result<Reply, Reply>) -> Reply {
+    /// limit, the token's access level and the scenario's server clock; the slow scenario
+    /// holds the answer back first.
+    pub(crate) async fn answer(&self, work: impl FnOnce() -> Result<Reply, Reply>) -> Reply {
         let mut reply = work().unwrap_or_else(|refused| refused);
         reply.rate = Some(self.rate);
-        with_callers_headers(&self.st, &self.caller, reply)
+        for_caller(&self.st, &self.caller, reply).await
     }
 
     /// The caller's access token, for user context; `None` for app-only.
@@ -79,13 +80,17 @@ impl<E> Call<E> {
     }
 }
 
-/// The scenario's server clock and delay, and the token's access level.
-fn with_callers_headers(st: &Shared, caller: &Caller, mut reply: Reply) -> Reply {
+/// The reply with the caller's headers (the scenario's server clock, the token's access level),
+/// once the scenario's delay is over: the response, and its `Date`, are made after the wait.
+async fn for_caller(st: &Shared, caller: &Caller, mut reply: Reply) -> Reply {
     let scenario = caller.scenario();
     reply.clock_offset = st.clock_offset(scenario);
-    reply.delay = st.delay(scenario);
     if let Caller::User { token, .. } = caller {
         reply.access_level = Some(token.level);
+    }
+    let delay = st.delay(scenario);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
     }
     reply
 }

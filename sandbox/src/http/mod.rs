@@ -14,5 +14,5 @@ mod request;
 pub(crate) use extract::{
     AppCredentials, Call, ConsumerOnly, Endpoint, OptionalToken, Signed, WithRequestToken,
 };
-pub(crate) use reply::{Delay, Reply, FORM, HTML, JSON};
+pub(crate) use reply::{Reply, FORM, HTML, JSON};
 pub(crate) use request::Incoming;

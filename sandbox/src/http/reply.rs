@@ -21,11 +21,6 @@ pub(crate) const FORM: &str = "application/x-www-form-urlencoded";
 /// The content type of the authorize pages.
 pub(crate) const HTML: &str = "text/html; charset=utf-8";
 
-/// How long to hold a response back (the slow scenario); the router's middleware waits it out,
-/// so that building a response never sleeps.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Delay(pub(crate) Duration);
-
 /// A response being built: X's body plus the headers X sends.
 #[derive(Debug)]
 pub(crate) struct Reply {
@@ -40,8 +35,6 @@ pub(crate) struct Reply {
     pub(crate) rate: Option<RateStatus>,
     /// How far the caller's server clock runs ahead, for the `Date` header.
     pub(crate) clock_offset: i64,
-    /// How long to hold the response back.
-    pub(crate) delay: Duration,
 }
 
 impl Reply {
@@ -59,7 +52,6 @@ impl Reply {
             access_level: None,
             rate: None,
             clock_offset: 0,
-            delay: Duration::ZERO,
         }
     }
 
@@ -90,9 +82,6 @@ impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         let mut resp = Response::new(Body::from(self.body));
         *resp.status_mut() = self.status;
-        if !self.delay.is_zero() {
-            resp.extensions_mut().insert(Delay(self.delay));
-        }
         let h = resp.headers_mut();
         h.insert(CONTENT_TYPE, HeaderValue::from_static(self.content_type));
         h.insert(

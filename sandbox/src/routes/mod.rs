@@ -26,7 +26,7 @@ use axum::response::Response;
 use axum::routing::{any, delete, get, post};
 use axum::Router;
 
-use crate::http::{Delay, Reply};
+use crate::http::Reply;
 use crate::state::Shared;
 use crate::x::problems as p;
 
@@ -57,18 +57,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/sandbox/health", get(sandbox::health))
         .route("/sandbox/echo", any(sandbox::echo))
         .fallback(not_found)
-        .layer(from_fn_with_state(shared.clone(), waits))
+        .layer(from_fn_with_state(shared.clone(), latency))
         .with_state(shared)
 }
 
-/// Holds the response back: the slow scenario's delay, then the configured latency (but not on
-/// `/sandbox/health`).
-async fn waits(State(st): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+/// Adds the configured latency to every response but `/sandbox/health` (the slow scenario's
+/// delay is [`Call`](crate::http::Call)'s).
+async fn latency(State(st): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let health = req.uri().path() == "/sandbox/health";
     let resp = next.run(req).await;
-    if let Some(Delay(delay)) = resp.extensions().get::<Delay>().copied() {
-        tokio::time::sleep(delay).await;
-    }
     if !health && !st.settings.latency.is_zero() {
         tokio::time::sleep(st.settings.latency).await;
     }

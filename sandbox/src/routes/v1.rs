@@ -44,6 +44,7 @@ pub(super) async fn verify_credentials(call: Call<VerifyCredentials>) -> Reply {
         let user = call.user().ok_or_else(forbidden)?;
         Ok(Reply::json(StatusCode::OK, users::v1(&user).to_string()))
     })
+    .await
 }
 
 /// `POST /1.1/oauth/invalidate_token`, signed with the token to revoke: answers
@@ -61,4 +62,5 @@ pub(super) async fn invalidate_token(call: Call<InvalidateToken>) -> Reply {
             json!({ "access_token": revoked }).to_string(),
         ))
     })
+    .await
 }

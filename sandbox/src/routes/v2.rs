@@ -92,6 +92,7 @@ pub(super) async fn users_me(call: Call<UsersMe>) -> Reply {
             users::v2(&user, &fields).to_string(),
         ))
     })
+    .await
 }
 
 /// `POST /2/tweets` with `{"text": "..."}`: 201 with the new post; the same text twice from one
@@ -113,6 +114,7 @@ pub(super) async fn create_tweet(call: Call<CreateTweet>) -> Reply {
             json!({"data": {"edit_history_tweet_ids": [id], "id": id, "text": text}}).to_string(),
         ))
     })
+    .await
 }
 
 /// `DELETE /2/tweets/:id`: deletes one of the caller's own posts.
@@ -127,6 +129,7 @@ pub(super) async fn delete_tweet(Path(id): Path<String>, call: Call<DeleteTweet>
             Deleted::Done => Reply::json(StatusCode::OK, r#"{"data":{"deleted":true}}"#),
         })
     })
+    .await
 }
 
 /// `POST /2/dm_conversations/with/:participant_id/messages` with `{"text": "..."}`: 201 with the
@@ -156,6 +159,7 @@ pub(super) async fn send_dm(Path(participant): Path<String>, call: Call<SendDm>)
                 .to_string(),
         ))
     })
+    .await
 }
 
 /// `GET /2/users/by/username/:username`: the user, or 200 with X's partial "not found" error.
@@ -174,6 +178,7 @@ pub(super) async fn user_by_username(
             None => Reply::json(StatusCode::OK, p::user_not_found(&username)),
         })
     })
+    .await
 }
 
 /// Parses `user.fields`; an unknown value gives X's 400 invalid-request.
