@@ -149,8 +149,8 @@ pub(crate) enum Spent {
     Revoked,
 }
 
-/// A token response's content.
-#[derive(Debug, Clone)]
+/// A token response's content (no `Debug`: it holds the tokens).
+#[derive(Clone)]
 pub(crate) struct Issued {
     pub(crate) access_token: String,
     pub(crate) refresh_token: Option<String>,
