@@ -177,12 +177,94 @@ fn lines_dotenv_refuses_are_named_with_their_line() {
     assert_eq!(code, 1, "{out}");
     for expected in [
         "line 2 uses `NAME: value` (YAML style); dotenv needs `NAME=value`, so X_API_KEY is not loaded.",
-        "line 4 can't be parsed by dotenv (X_ACCESS_TOKEN is not loaded).",
-        "API Key (X_API_KEY): is missing",
+        // dotenvy's dotenv() stops at the first line it refuses: say what a bot then misses.
+        "a bot that loads .env with it doesn't get X_API_KEY_SECRET, X_ACCESS_TOKEN_SECRET either.",
+        "line 4: the value of X_ACCESS_TOKEN has a space in it, which dotenv can't parse without quotes, so X_ACCESS_TOKEN is not loaded.",
+        "API Key (X_API_KEY): is not loaded: line 2 of the .env file sets it",
+        "Access Token (X_ACCESS_TOKEN): is not loaded: line 4",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
+    assert!(!out.contains("is missing"), "{out}");
     assert!(!out.contains(ACCESS_TOKEN), "{out}");
+}
+
+#[test]
+fn an_unquoted_bearer_prefix_is_named_as_such() {
+    let (code, out) = run(&format!(
+        "X_API_KEY={API_KEY}\nX_API_KEY_SECRET=Bearer {API_KEY_SECRET}\nX_BEARER_TOKEN=Bearer AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid\n"
+    ));
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "line 2: the value of X_API_KEY_SECRET starts with `Bearer `, and dotenv can't parse the space after it",
+        "fix: Remove `Bearer ` from line 2: the API Key Secret is used as it is, and a Bearer Token doesn't belong in X_API_KEY_SECRET at all.",
+        "fix: Remove `Bearer ` from line 3: store only the token: the code adds `Bearer ` when it sends it.",
+        "API Key Secret (X_API_KEY_SECRET): is not loaded: line 2",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(!out.contains("can't be parsed by dotenv"), "{out}");
+}
+
+#[test]
+fn spaces_around_the_equals_sign_are_a_warning() {
+    let (code, out) = run(&format!(
+        "X_API_KEY = {API_KEY}\nX_API_KEY_SECRET={API_KEY_SECRET}\n"
+    ));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "! warning: .env: line 1 has spaces around `=`. dotenv reads X_API_KEY anyway"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_untouched_env_example_says_what_comes_next() {
+    let example = std::fs::read_to_string(common::root().join(".env.example")).unwrap();
+    let (code, out) = run(&example);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("· Access Token         X_ACCESS_TOKEN is empty  (.env line "),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "→ note: API Key (X_API_KEY): no X keys yet: the variables are there, but empty."
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("✘"), "{out}");
+    // Keys pasted, the token lines still empty: the next step, not an error.
+    let filled = example
+        .replace("X_API_KEY=\n", &format!("X_API_KEY={API_KEY}\n"))
+        .replace(
+            "X_API_KEY_SECRET=\n",
+            &format!("X_API_KEY_SECRET={API_KEY_SECRET}\n"),
+        );
+    let (code, out) = run(&filled);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("→ note: Access Token (X_ACCESS_TOKEN, .env line "),
+        "{out}"
+    );
+    assert!(out.contains("not set yet"), "{out}");
+    // One of a pair filled, the other empty: that one is an error, named as empty.
+    let half = filled.replace(
+        "X_ACCESS_TOKEN=\n",
+        &format!("X_ACCESS_TOKEN={ACCESS_TOKEN}\n"),
+    );
+    let (code, out) = run(&half);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Access Token Secret (X_ACCESS_TOKEN_SECRET, .env line "),
+        "{out}"
+    );
+    assert!(
+        out.contains("is empty: the Access Token and its secret work only together."),
+        "{out}"
+    );
 }
 
 #[test]
