@@ -472,3 +472,107 @@ fn git_scan_outside_a_repository_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// Runs `check_keys --git` in `dir`: (exit code, stdout).
+fn scan_git(dir: &std::path::Path) -> (Option<i32>, String) {
+    let out = example("check_keys", dir).arg("--git").output().unwrap();
+    let (stdout, stderr) = texts(&out);
+    (out.status.code(), format!("{stdout}{stderr}"))
+}
+
+/// Known fakes are allowed as gitleaks allows them (a marker on the line, a fingerprint in the allow
+/// file, with or without its commit); everything else is still a leak, and the report says how to allow.
+#[test]
+fn git_scan_allows_marked_and_listed_fakes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| common::git(dir.path(), args);
+    if !git(&["init", "-q"]) {
+        eprintln!("git is not installed: skipping");
+        return;
+    }
+    let fixture = format!("const T: &str = \"{ACCESS_TOKEN}\"; // xkeys:allow\n");
+    std::fs::write(dir.path().join("fixture.rs"), fixture).unwrap();
+    std::fs::write(
+        dir.path().join("docs.md"),
+        format!("X_API_KEY_SECRET={API_KEY_SECRET}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("X_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".xkeysignore"),
+        "# the docs' example\ndocs.md:x-api-key-secret:1\n",
+    )
+    .unwrap();
+    assert!(git(&["add", "-f", "."]) && git(&["commit", "-qm", "keys"]));
+    let (code, out) = scan_git(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("✘ 1 X credential(s) found in the git history of . (1 commits, 4 files):"),
+        "{out}"
+    );
+    assert!(out.contains("Access Token Secret in .env:1"), "{out}");
+    assert!(
+        out.contains("2 allowed as known fakes: 1 by .xkeysignore, 1 by `xkeys:allow` markers."),
+        "{out}"
+    );
+    assert!(out.contains("add its fingerprint to .xkeysignore"), "{out}");
+    let fingerprint = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("fingerprint "))
+        .expect("a fingerprint")
+        .to_string();
+    assert!(
+        fingerprint.ends_with(":.env:x-access-token-secret:1"),
+        "{fingerprint}"
+    );
+    for secret in [API_KEY_SECRET, ACCESS_TOKEN_SECRET, ACCESS_TOKEN] {
+        assert!(!out.contains(secret), "{secret:.6}… printed:\n{out}");
+    }
+    // Listing its fingerprint (as printed: commit, path, rule, line) allows that finding too.
+    let list = format!("docs.md:x-api-key-secret:1\n{fingerprint}\n");
+    std::fs::write(dir.path().join(".xkeysignore"), list).unwrap();
+    let (code, out) = scan_git(dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("3 allowed as known fakes: 2 by .xkeysignore, 1 by `xkeys:allow` markers."),
+        "{out}"
+    );
+}
+
+/// This repository's own history holds only known fakes (fixtures, X's documented examples, the
+/// sandbox's demo keys), all allowed: a fresh clone of the branch passes `--git`.
+#[test]
+fn this_repositorys_history_passes_git_scan() {
+    let root = common::root();
+    if !root.join(".git").exists() {
+        eprintln!("SKIPPED: {} is not a git checkout", root.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("clone");
+    let cloned = std::process::Command::new("git")
+        .args(["clone", "-q", "--single-branch", "--no-tags"])
+        .arg(root)
+        .arg(&clone)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(cloned, "git clone of {} failed", root.display());
+    let (code, out) = scan_git(&clone);
+    assert_eq!(
+        code,
+        Some(0),
+        "new known fakes need an `xkeys:allow` marker or a line in .xkeysignore:\n{out}"
+    );
+    assert!(
+        out.starts_with("✔ No X credentials found in the git history of ."),
+        "{out}"
+    );
+    assert!(
+        out.contains(" commits, ") && out.contains("allowed as known fakes"),
+        "{out}"
+    );
+}
