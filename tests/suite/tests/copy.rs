@@ -342,7 +342,10 @@ async fn bot_programs_build_in_a_fresh_crate_and_run_against_the_sandbox() {
         let cwd = tempfile::tempdir().expect("tempdir");
         if !talks && program.code.contains("\"X_API_KEY\"") {
             // A program that only loads the keys reads them from .env, as a bot on the reader's machine.
-            let lines: String = keys[1..].iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+            let lines: String = keys[1..]
+                .iter()
+                .map(|(k, v)| format!("{k}={v}\n"))
+                .collect();
             common::write_env(cwd.path(), &lines);
         }
         let args: &[&str] = if program.code.contains("std::env::args()") {
