@@ -10,7 +10,10 @@ import { TwitterApi, ApiResponseError } from 'twitter-api-v2';
 
 import { account, approve, explain, RATE_LIMIT_WINDOW, secondsUntil, settings, tinyPng, tokens } from './sandbox.mjs';
 
+// ANCHOR: bot
+// tokens(): { appKey, appSecret, accessToken, accessSecret } of a demo account.
 const client = (scenario) => new TwitterApi(tokens(scenario), settings);
+// ANCHOR_END: bot
 
 /** The ApiResponseError `promise` rejects with. */
 async function refusal(promise) {

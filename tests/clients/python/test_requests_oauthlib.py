@@ -20,13 +20,17 @@ from xsandbox import BASE_URL, account, approve
 TIMEOUT = 10
 
 
+# ANCHOR: bot
+# X_API_BASE_URL: https://api.x.com for X, http://127.0.0.1:8080 for the sandbox.
+# (xsandbox.BASE_URL is os.environ["X_API_BASE_URL"].)
 def oauth1(scenario="full-access", **extra):
-    a = account(scenario)
+    a = account(scenario)  # the four keys: X_API_KEY, X_API_KEY_SECRET, X_ACCESS_TOKEN, ...
     return OAuth1(a["X_API_KEY"], a["X_API_KEY_SECRET"], a["X_ACCESS_TOKEN"], a["X_ACCESS_TOKEN_SECRET"], **extra)
 
 
 def post_json(path, body, scenario="full-access"):
     return requests.post(f"{BASE_URL}{path}", json=body, auth=oauth1(scenario), timeout=TIMEOUT)
+# ANCHOR_END: bot
 
 
 def request_token(scenario="full-access", callback="oob", **session_args):

@@ -40,9 +40,11 @@ class UserContext(unittest.TestCase):
         self.assertIsNotNone(me.data.created_at)
 
     def test_post_then_delete(self):
-        client = tweepy.Client(**keys())
+        # ANCHOR: bot
+        client = tweepy.Client(**keys())  # consumer_key=..., access_token_secret=...
         posted = client.create_tweet(text=f"hello from tweepy {time.time()}")
         post_id = posted.data["id"]
+        # ANCHOR_END: bot
         self.assertTrue(post_id.isdigit(), posted.data)
         self.assertEqual(client.delete_tweet(post_id).data, {"deleted": True})
 

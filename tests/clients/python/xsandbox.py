@@ -99,6 +99,7 @@ class _Form(html.parser.HTMLParser):
             self.buttons[a.get("value")] = a.get("name")
 
 
+# ANCHOR: approve
 def approve(authorize_url, username, decision="allow"):
     """Plays the user on the authorize page: opens it, picks `username`, submits; returns the PIN.
 
@@ -122,6 +123,7 @@ def approve(authorize_url, username, decision="allow"):
     found = re.search(r'id="pin">(\d{7})<', answer.text)
     assert found, f"no 7-digit PIN on the answer page:\n{answer.text[:500]}"
     return found.group(1)
+# ANCHOR_END: approve
 
 
 def seconds_until(reset):
