@@ -102,7 +102,11 @@ fn client() -> Result<(), Box<dyn std::error::Error>> {
         })
         .await?;
         let secs = started.elapsed().as_secs_f64();
-        let ok = summary.counts.get("ok").copied().unwrap_or(0);
+        let ok = summary
+            .counts
+            .get(&many::RowVerdict::Ok)
+            .copied()
+            .unwrap_or(0);
         println!(
             "{secs} {} {ok} {} {}",
             summary.rows,

@@ -13,16 +13,14 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
-use support::target::{target, TargetError};
-use xkeys::api_error::{classify_client_error, ApiFailure, Call, Problem, ProblemKind};
-use xkeys::client::{ApiResponse, XClient};
-use xkeys::credentials::mask;
-use xkeys_sandbox::Scenario;
+use support::target::KeysArgs;
+use support::terminal::problem;
+use xkeys::api_error::{classify_client_error, ApiFailure, Call, ProblemKind};
+use xkeys::client::XClient;
 
 #[derive(Parser)]
 #[command(about = "Post a unique text with your X keys and delete it again (only with --yes)")]
@@ -30,63 +28,26 @@ struct Args {
     /// Really post and delete (X bills it); without it nothing is sent
     #[arg(long)]
     yes: bool,
-    /// Use the built-in sandbox (a local X API) with demo keys instead of X
-    #[arg(long)]
-    sandbox: bool,
-    /// The sandbox scenario (with --sandbox), e.g. read-only, duplicate-post, credits-depleted
-    #[arg(long, value_name = "NAME", requires = "sandbox", value_parser = Scenario::ALL.iter().map(|s| s.name()).collect::<Vec<_>>())]
-    scenario: Option<String>,
-    /// Seconds to wait for each of X's answers
-    #[arg(long, default_value_t = 20, value_name = "SECS")]
-    timeout: u64,
-    /// Read this file instead of ./.env
-    #[arg(long, value_name = "PATH")]
-    env_file: Option<PathBuf>,
+    #[command(flatten)]
+    keys: KeysArgs,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
-    let scenario = args.sandbox.then(|| {
-        let name = args.scenario.as_deref().unwrap_or("full-access");
-        Scenario::from_name(name).unwrap_or(Scenario::FullAccess)
-    });
-    let timeout = Duration::from_secs(args.timeout);
-    let target = match target(args.env_file.as_deref(), scenario, timeout).await {
+    let Args { yes, keys } = Args::parse();
+    let try_it = "cargo run --example post_and_delete -- --sandbox --yes";
+    let target = match keys.target_or_exit(try_it).await {
         Ok(target) => target,
-        Err(e) => {
-            println!("{e}");
-            if matches!(&e, TargetError::Check(report) if !report.is_complete()) {
-                println!("No keys yet? Try the sandbox: cargo run --example post_and_delete -- --sandbox --yes");
-            }
-            return Ok(ExitCode::from(1));
-        }
+        Err(exit) => return Ok(exit),
     };
-    let c = &target.credentials;
-    let (key, token) = (mask(c.api_key.as_str()), mask(c.access_token.as_str()));
-    println!("Checking that your keys can post, with API Key {key} and Access Token {token}");
+    println!("Checking that your keys can post, {}", target.signed_with());
     println!("on {}.\n", target.describe);
-    if !args.yes {
-        // X's published pay-per-use prices per request (FACTS §2.5, docs snapshot of 2026-08).
-        println!("With --yes this will:");
-        println!("  1. POST /2/tweets        post \"xkeys write check <time> <random>\"  $0.015 (Post create)");
-        println!(
-            "  2. DELETE /2/tweets/:id  delete that post at once                $0.010 (delete)"
-        );
-        println!("\nThe post is public on your account for about a second. Under pay-per-use that costs $0.025");
-        println!("at X's published per-request prices (as of 2026-08); failed requests are not billed. It also");
-        println!("uses 1 of your 100 posts and 1 of your 50 deletes per 15 minutes.");
-        let again = if args.sandbox {
-            "--sandbox --yes"
-        } else {
-            "--yes"
-        };
-        println!("\nNothing was sent. To do it: cargo run --example post_and_delete -- {again}");
-        return Ok(ExitCode::SUCCESS);
+    if !yes {
+        return Ok(preview(keys.sandbox));
     }
     let client = match XClient::new(target.credentials, target.config) {
         Ok(client) => client,
-        Err(e) => return Ok(fail(&classify_client_error(&e))),
+        Err(e) => return Ok(problem(&classify_client_error(&e))),
     };
 
     // ANCHOR: post_and_delete
@@ -98,39 +59,40 @@ async fn main() -> anyhow::Result<ExitCode> {
         .post_json("/2/tweets", &serde_json::json!({ "text": text }))
         .await;
     let id = match &posted {
-        Ok(r) if r.status == 201 => data(r, "id").filter(|_| data(r, "text").is_some()),
+        Ok(r) if r.status == 201 => r
+            .data_field("id")
+            .filter(|_| r.data_field("text").is_some()),
         _ => None,
     };
     let Some(id) = id else {
-        let failed = ApiFailure::from_outcome(
-            "POST /2/tweets".into(),
-            &posted,
-            Call::UserContext,
-            "data.id and data.text",
-        );
+        let what = "data.id and data.text";
+        let failed =
+            ApiFailure::from_outcome("POST /2/tweets".into(), &posted, Call::UserContext, what);
         println!("  ✘ POST /2/tweets       {}", failed.what());
         if failed.problem.kind == ProblemKind::Timeout {
             println!("\n! The post MAY HAVE BEEN POSTED: the request went out but no answer came in time, and a POST");
             println!("  is never retried (it could post twice). Look at the account's posts; delete this one by hand:");
             println!("  \"{text}\"");
         }
-        return Ok(fail(&failed.problem));
+        return Ok(problem(&failed.problem));
     };
     println!("  ✔ POST /2/tweets       201 Created: post {id} with the text as sent");
 
-    let delete = format!("DELETE /2/tweets/{id}");
     let deleted = client.delete(&format!("/2/tweets/{id}")).await;
+    let gone =
+        |r: &xkeys::client::ApiResponse| r.json().is_some_and(|v| v["data"]["deleted"] == true);
     match &deleted {
-        Ok(r) if r.status == 200 && r.body.contains("\"deleted\":true") => {
-            println!("  ✔ DELETE /2/tweets/:id 200 OK: {{\"deleted\":true}}");
+        Ok(r) if r.status == 200 && gone(r) => {
+            println!("  ✔ DELETE /2/tweets/:id 200 OK: {{\"deleted\":true}}")
         }
         _ => {
+            let request = format!("DELETE /2/tweets/{id}");
             let failed =
-                ApiFailure::from_outcome(delete, &deleted, Call::UserContext, "data.deleted");
+                ApiFailure::from_outcome(request, &deleted, Call::UserContext, "data.deleted");
             println!("  ✘ DELETE /2/tweets/:id {}", failed.what());
             println!("\n!!! THE POST WAS NOT DELETED: post {id} is public on your account. Delete it by hand:");
             println!("!!! https://x.com/i/web/status/{id}");
-            return Ok(fail(&failed.problem));
+            return Ok(problem(&failed.problem));
         }
     }
     // ANCHOR_END: post_and_delete
@@ -138,14 +100,16 @@ async fn main() -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A field of the answer's `data` object.
-fn data(r: &ApiResponse, field: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(&r.body).ok()?;
-    v["data"][field].as_str().map(str::to_string)
-}
-
-/// Prints the explanation and returns the exit status for it.
-fn fail(problem: &Problem) -> ExitCode {
-    println!("\n{problem}");
-    ExitCode::from(problem.kind.blame().exit_code())
+/// What `--yes` would do and cost, and the command that does it.
+fn preview(sandbox: bool) -> ExitCode {
+    // X's pay-per-use prices per request (https://docs.x.com/x-api/getting-started/pricing, 2026-08).
+    println!("With --yes this will:");
+    println!("  1. POST /2/tweets        post \"xkeys write check <time> <random>\"  $0.015 (Post create)");
+    println!("  2. DELETE /2/tweets/:id  delete that post at once                $0.010 (delete)");
+    println!("\nThe post is public on your account for about a second. Under pay-per-use that costs $0.025");
+    println!("at X's published per-request prices (as of 2026-08); failed requests are not billed. It also");
+    println!("uses 1 of your 100 posts and 1 of your 50 deletes per 15 minutes.");
+    let again = if sandbox { "--sandbox --yes" } else { "--yes" };
+    println!("\nNothing was sent. To do it: cargo run --example post_and_delete -- {again}");
+    ExitCode::SUCCESS
 }

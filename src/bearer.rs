@@ -2,18 +2,18 @@
 //! read public data (`GET /2/users/by/username/:username`). Chapter "Use the Bearer Token".
 //!
 //! A Bearer Token acts for the app, not for an account: it can't post, send DMs or call
-//! `/2/users/me` (X answers 403 `unsupported-authentication`, FACTS §3.2, §7 #7). No function here
+//! `/2/users/me` (X answers 403 `unsupported-authentication`). No function here
 //! retries: one request each, with the client's timeouts and HTTPS rules.
 
 use reqwest::header::{HeaderValue, CONTENT_TYPE};
-use reqwest::Url;
+use reqwest::Method;
 
-use crate::api_error::{ApiFailure, Call};
-use crate::client::{self, ApiResponse, ClientConfig, ClientError};
+use crate::account::Account;
+use crate::api_error::{type_is, ApiFailure, Call};
+use crate::client::{self, endpoint, ApiResponse, ClientConfig, ClientError};
 use crate::credentials::{ApiKey, ApiKeySecret, BearerToken};
-use crate::verify::Account;
 
-/// `POST /oauth2/token`: the app's Bearer Token from its API Key and Secret (FACTS §4).
+/// `POST /oauth2/token`: the app's Bearer Token from its API Key and Secret.
 pub const OAUTH2_TOKEN: &str = "/oauth2/token";
 
 /// `GET /2/users/by/username/:username`: a public lookup that accepts a Bearer Token.
@@ -70,25 +70,29 @@ fn rfc1738(value: &str) -> String {
         .collect()
 }
 
-fn join(base: &Url, path: &str) -> Result<Url, ClientError> {
-    let joined = format!("{}{path}", base.as_str().trim_end_matches('/'));
-    Url::parse(&joined).map_err(|e| ClientError::InvalidBaseUrl {
-        url: joined,
-        reason: e.to_string(),
-    })
-}
-
+/// Sends one request for `path` (`build` adds its authorization and body) and returns the answer
+/// when it is a success, with the request's name for later failures.
 async fn send(
     config: &ClientConfig,
-    request_name: &str,
-    build: impl FnOnce(&reqwest::Client, &Url) -> Result<(reqwest::Request, Url), ClientError>,
-) -> Result<ApiResponse, ApiFailure> {
-    let fail = |e: &ClientError| ApiFailure::from_client_error(request_name.to_string(), e);
+    method: Method,
+    path: &str,
+    call: Call,
+    build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+) -> Result<(ApiResponse, String), ApiFailure> {
+    let request_name = format!("{method} {}", endpoint(config.base_url_str(), path));
+    let fail = |e: &ClientError| ApiFailure::from_client_error(request_name.clone(), e);
     let (http, base) = client::http_client(config).map_err(|e| fail(&e))?;
-    let (request, url) = build(&http, &base).map_err(|e| fail(&e))?;
-    client::execute(&http, request, &url, 1, config.timeout_value())
+    let url = client::join(&base, path).map_err(|e| fail(&e))?;
+    let request = build(http.request(method, url.clone()))
+        .build()
+        .map_err(|e| fail(&ClientError::Sign(e.to_string())))?;
+    let response = client::execute(&http, request, &url, 1, config.timeout_value())
         .await
-        .map_err(|e| fail(&e))
+        .map_err(|e| fail(&e))?;
+    if !response.is_success() {
+        return Err(ApiFailure::from_response(request_name, &response, call));
+    }
+    Ok((response, request_name))
 }
 
 /// Gets the app's Bearer Token: `POST /oauth2/token` with `grant_type=client_credentials` and Basic
@@ -106,38 +110,20 @@ pub async fn obtain(
     api_key: &ApiKey,
     api_key_secret: &ApiKeySecret,
 ) -> Result<BearerToken, ApiFailure> {
-    let request_name = format!(
-        "POST {}{OAUTH2_TOKEN}",
-        config.base_url_str().trim_end_matches('/')
-    );
-    let response = send(config, &request_name, |http, base| {
-        let url = join(base, OAUTH2_TOKEN)?;
-        let request = http
-            .post(url.clone())
+    let form = HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8");
+    let (response, request_name) =
+        send(config, Method::POST, OAUTH2_TOKEN, Call::BearerToken, |r| {
             // reqwest marks the Authorization header of basic_auth sensitive.
-            .basic_auth(
+            r.basic_auth(
                 rfc1738(api_key.as_str()),
                 Some(rfc1738(api_key_secret.expose_secret())),
             )
-            .header(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8"),
-            )
+            .header(CONTENT_TYPE, form)
             .body("grant_type=client_credentials")
-            .build()
-            .map_err(|e| ClientError::Sign(e.to_string()))?;
-        Ok((request, url))
-    })
-    .await?;
-    if !response.is_success() {
-        return Err(ApiFailure::from_response(
-            request_name,
-            &response,
-            Call::BearerToken,
-        ));
-    }
-    let token = serde_json::from_str::<serde_json::Value>(&response.body)
-        .ok()
+        })
+        .await?;
+    let token = response
+        .json()
         .filter(|v| v["token_type"].as_str() == Some("bearer"))
         .and_then(|v| v["access_token"].as_str().map(str::to_string))
         .filter(|t| !t.is_empty());
@@ -164,39 +150,18 @@ pub async fn lookup(
     username: &str,
 ) -> Result<Lookup, ApiFailure> {
     let path = format!("{USER_BY_USERNAME}{username}");
-    let request_name = format!("GET {}{path}", config.base_url_str().trim_end_matches('/'));
-    let response = send(config, &request_name, |http, base| {
-        let url = join(base, &path)?;
-        let request = http
-            .get(url.clone())
-            .bearer_auth(bearer.expose_secret())
-            .build()
-            .map_err(|e| ClientError::Sign(e.to_string()))?;
-        Ok((request, url))
+    let (response, request_name) = send(config, Method::GET, &path, Call::AppOnly, |r| {
+        r.bearer_auth(bearer.expose_secret())
     })
     .await?;
-    if !response.is_success() {
-        return Err(ApiFailure::from_response(
-            request_name,
-            &response,
-            Call::AppOnly,
-        ));
+    let body = response.json();
+    if let Some(account) = body
+        .as_ref()
+        .and_then(|b| Account::from_data(b.get("data")?))
+    {
+        return Ok(Lookup::Found(account));
     }
-    let body: Option<serde_json::Value> = serde_json::from_str(&response.body).ok();
-    let data = body.as_ref().and_then(|b| b.get("data"));
-    let field = |k: &str| {
-        data.and_then(|d| d.get(k))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    if let (Some(id), Some(username)) = (field("id"), field("username")) {
-        return Ok(Lookup::Found(Account {
-            id,
-            username,
-            name: field("name").unwrap_or_default(),
-        }));
-    }
-    // A missing user is a 200 with a resource-not-found error (FACTS §3.2, last row).
+    // A missing user is a 200 with a resource-not-found error.
     let not_found = body
         .as_ref()
         .and_then(|b| b.get("errors"))
@@ -204,7 +169,7 @@ pub async fn lookup(
         .is_some_and(|errors| {
             errors
                 .iter()
-                .any(|e| crate::api_error::type_is(e["type"].as_str(), "resource-not-found"))
+                .any(|e| type_is(e["type"].as_str(), "resource-not-found"))
         });
     if not_found {
         Ok(Lookup::NotFound)

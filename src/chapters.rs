@@ -1,7 +1,7 @@
 //! The book's chapters that findings and diagnoses point to.
 //!
 //! Every message that tells a reader what to do names the chapter that explains it. The chapters are
-//! listed here once, and `tests/book.rs` checks that each one is in `book/SUMMARY.md`, so a renamed
+//! listed here once, and `tests/suite/tests/book.rs` checks that each one is in `book/SUMMARY.md`, so a renamed
 //! chapter can't leave a dangling pointer behind.
 
 use std::fmt;

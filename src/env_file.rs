@@ -3,15 +3,18 @@
 //!
 //! Values are quoted so that dotenvy (and [`crate::credentials::Loader`]) reads them back unchanged:
 //! anything beyond letters, digits and `-_.,:/+=%@~` is put in single quotes, where `$`, `#` and spaces
-//! mean nothing (SECURITY.md, "`.env` parsing traps"). No error here ever contains a value.
+//! mean nothing to dotenv. No error here ever contains a value.
 
 use std::fmt;
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::dotenv::{self, Span};
+
 /// Why a `.env` file could not be read or written. Never contains a value.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum EnvFileError {
     /// The file exists but can't be read.
     #[error("can't read {path}: {reason}. Check the path and its permissions (see \"Store and load your keys\", book/store-and-load-your-keys.md)")]
@@ -113,13 +116,13 @@ pub fn assigned(path: &Path, names: &[&str]) -> Result<Vec<Assigned>, EnvFileErr
     let Some(text) = read_text(path)? else {
         return Ok(Vec::new());
     };
-    let spans = spans(&text);
+    let spans = dotenv::spans(&text);
     Ok(names
         .iter()
         .filter_map(|name| {
             spans
                 .iter()
-                .find(|s| s.name.as_deref() == Some(*name))
+                .find(|s| s.assignment().is_some_and(|a| a.name == *name))
                 .map(|s| Assigned {
                     name: name.to_string(),
                     line: s.first_line,
@@ -133,7 +136,7 @@ pub fn assigned(path: &Path, names: &[&str]) -> Result<Vec<Assigned>, EnvFileErr
 /// comment and blank line byte for byte. The file is created if missing. Either the whole new file is
 /// in place afterwards or the old one is untouched.
 ///
-/// The file ends up with mode 0600 (on Unix): it is written to a temp file created 0600 in the same
+/// The file ends up with mode 0600 (on Unix): it is written to a temp file made 0600 in the same
 /// directory, flushed to disk, and renamed over the old one; [`Written::fixed_mode`] says when that
 /// tightened an existing group- or world-readable file. A symbolic link is followed, not replaced.
 ///
@@ -145,7 +148,7 @@ pub fn assigned(path: &Path, names: &[&str]) -> Result<Vec<Assigned>, EnvFileErr
 /// The values are written to disk and nowhere else: no error or [`Written`] contains one.
 pub fn set_values(path: &Path, values: &[(&str, &str)]) -> Result<Written, EnvFileError> {
     for (name, value) in values {
-        if !valid_name(name) {
+        if !dotenv::is_name(name) {
             return Err(EnvFileError::InvalidName {
                 name: name.to_string(),
             });
@@ -158,55 +161,23 @@ pub fn set_values(path: &Path, values: &[(&str, &str)]) -> Result<Written, EnvFi
     }
     let target = resolve_link(path);
     let existing = read_text(&target)?;
-    let old_mode = mode_of(&target);
-    let text = existing.as_deref().unwrap_or("");
-
-    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut out = String::with_capacity(text.len() + 256);
-    let mut replaced = Vec::new();
-    for span in spans(text) {
-        let new_value = span
-            .name
-            .as_deref()
-            .and_then(|n| values.iter().find(|(name, _)| *name == n));
-        match new_value {
-            Some((name, value)) => {
-                out.push_str(span.prefix);
-                out.push_str(name);
-                out.push('=');
-                out.push_str(&quote(value));
-                out.push_str(span.line_end);
-                if !replaced.iter().any(|r| r == name) {
-                    replaced.push(name.to_string());
-                }
-            }
-            None => out.push_str(span.text),
-        }
-    }
-    let mut appended = Vec::new();
-    for (name, value) in values {
-        if replaced.iter().any(|r| r == name) || appended.iter().any(|a| a == name) {
-            continue;
-        }
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push_str(newline);
-        }
-        out.push_str(&format!("{name}={}{newline}", quote(value)));
-        appended.push(name.to_string());
-    }
-
-    write_atomically(&target, out.as_bytes())?;
+    let old_mode = dotenv::mode_of(&target);
+    let rewritten = rewrite(existing.as_deref().unwrap_or(""), values);
+    write_atomically(&target, rewritten.text.as_bytes())?;
     Ok(Written {
         path: target,
         created: existing.is_none(),
-        replaced,
-        appended,
+        replaced: rewritten.replaced,
+        appended: rewritten.appended,
         fixed_mode: old_mode.filter(|m| m & 0o077 != 0),
     })
 }
 
 /// How a value is written so dotenvy reads it back unchanged: bare when it is plain, else in single
 /// quotes (where nothing is special), with a `'` inside written as `'\''` (as in a shell).
+///
+/// # Security
+/// The result holds the value: write it to the file only, never to output.
 pub fn quote(value: &str) -> String {
     let plain = !value.is_empty()
         && value
@@ -219,12 +190,64 @@ pub fn quote(value: &str) -> String {
     }
 }
 
-fn valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+/// A file's new text, and which names were replaced or appended.
+struct Rewrite {
+    text: String,
+    replaced: Vec<String>,
+    appended: Vec<String>,
+}
+
+/// `text` with `values` set: each assignment of a name replaced where it is, the others appended.
+fn rewrite(text: &str, values: &[(&str, &str)]) -> Rewrite {
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut replaced: Vec<String> = Vec::new();
+    for span in dotenv::spans(text) {
+        let assignment = span.assignment();
+        let new_value = assignment.and_then(|a| values.iter().find(|(name, _)| *name == a.name));
+        match (assignment, new_value) {
+            (Some(a), Some((name, value))) => {
+                out.push_str(a.prefix);
+                out.push_str(name);
+                out.push('=');
+                out.push_str(&quote(value));
+                out.push_str(after_value(&span));
+                if !replaced.iter().any(|r| r == name) {
+                    replaced.push(name.to_string());
+                }
+            }
+            _ => out.push_str(span.text),
+        }
+    }
+    let mut appended: Vec<String> = Vec::new();
+    for (name, value) in values {
+        if replaced.iter().any(|r| r == name) || appended.iter().any(|a| a == name) {
+            continue;
+        }
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        out.push_str(&format!("{name}={}{newline}", quote(value)));
+        appended.push(name.to_string());
+    }
+    Rewrite {
+        text: out,
+        replaced,
+        appended,
+    }
+}
+
+/// What stays after a replaced value: the line ending; for a quote never closed (which would run to
+/// the end of the file), the first line's ending and every line after it, as they were.
+fn after_value<'a>(span: &Span<'a>) -> &'a str {
+    if !span.unterminated {
+        return span.line_end;
+    }
+    match span.text.find('\n') {
+        Some(at) if span.text[..at].ends_with('\r') => &span.text[at - 1..],
+        Some(at) => &span.text[at..],
+        None => "",
+    }
 }
 
 /// The file's text, `None` when it doesn't exist.
@@ -232,13 +255,10 @@ fn read_text(path: &Path) -> Result<Option<String>, EnvFileError> {
     match fs::read(path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(Some(text)),
-            Err(e) => {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                Err(EnvFileError::NotUtf8 {
-                    path: path.to_path_buf(),
-                    line: valid.iter().filter(|b| **b == b'\n').count() + 1,
-                })
-            }
+            Err(e) => Err(EnvFileError::NotUtf8 {
+                path: path.to_path_buf(),
+                line: dotenv::line_at(e.as_bytes(), e.utf8_error().valid_up_to()),
+            }),
         },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(EnvFileError::Read {
@@ -258,211 +278,32 @@ fn resolve_link(path: &Path) -> PathBuf {
     }
 }
 
-/// One logical line of a `.env` file: a physical line, or several when a quoted value spans lines.
-struct Span<'a> {
-    /// All of it, line endings included.
-    text: &'a str,
-    /// The variable it assigns, if it is an assignment.
-    name: Option<String>,
-    /// What comes before the name (indentation, `export `).
-    prefix: &'a str,
-    /// The line ending of its last line (`\n`, `\r\n` or nothing at the end of the file).
-    line_end: &'a str,
-    /// The 1-based line it starts on.
-    first_line: usize,
-}
-
-fn spans(text: &str) -> Vec<Span<'_>> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let mut out = Vec::new();
-    let (mut i, mut offset) = (0, 0);
-    while i < lines.len() {
-        let first = lines[i];
-        // A byte order mark belongs to the file, not to the first name.
-        let body = if i == 0 {
-            first.strip_prefix('\u{FEFF}').unwrap_or(first)
-        } else {
-            first
-        };
-        let assignment = parse_assignment(body);
-        let mut len = first.len();
-        let mut last = first;
-        if let Some((_, _, value)) = &assignment {
-            // A quoted value may go on over the next lines until its quote closes.
-            let mut state = open_quote(value, Quote::None);
-            while state != Quote::None && i + 1 < lines.len() {
-                i += 1;
-                last = lines[i];
-                len += last.len();
-                state = open_quote(last, state);
-            }
-        }
-        let line_end = if last.ends_with("\r\n") {
-            "\r\n"
-        } else if last.ends_with('\n') {
-            "\n"
-        } else {
-            ""
-        };
-        let first_line = text[..offset].matches('\n').count() + 1;
-        let (name, prefix) = match assignment {
-            Some((prefix_len, name, _)) => {
-                (Some(name), &first[..first.len() - body.len() + prefix_len])
-            }
-            None => (None, ""),
-        };
-        out.push(Span {
-            text: &text[offset..offset + len],
-            name,
-            prefix,
-            line_end,
-            first_line,
-        });
-        offset += len;
-        i += 1;
-    }
-    out
-}
-
-/// `[indent][export ]NAME[ ]=value` → (length of what precedes NAME, NAME, value).
-fn parse_assignment(line: &str) -> Option<(usize, String, &str)> {
-    let trimmed = line.trim_start();
-    if trimmed.starts_with('#') {
-        return None;
-    }
-    let mut prefix = line.len() - trimmed.len();
-    let mut rest = trimmed;
-    if let Some(after) = rest.strip_prefix("export") {
-        let after_ws = after.trim_start();
-        if after_ws.len() < after.len() {
-            prefix += rest.len() - after_ws.len();
-            rest = after_ws;
-        }
-    }
-    let end = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-        .unwrap_or(rest.len());
-    let (name, after) = rest.split_at(end);
-    let value = after.trim_start().strip_prefix('=')?;
-    valid_name(name).then(|| (prefix, name.to_string(), value))
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Quote {
-    None,
-    Single,
-    Double,
-}
-
-/// The quote still open at the end of `text`, starting in `state` (dotenvy's rules: nothing is special
-/// inside single quotes; `\` escapes inside double quotes and outside quotes; `#` after a space outside
-/// quotes starts a comment).
-fn open_quote(text: &str, mut state: Quote) -> Quote {
-    let mut escaped = false;
-    let mut prev_space = true;
-    for c in text.chars() {
-        match state {
-            Quote::Single => {
-                if c == '\'' {
-                    state = Quote::None;
-                }
-            }
-            Quote::Double => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    state = Quote::None;
-                }
-            }
-            Quote::None => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '\'' {
-                    state = Quote::Single;
-                } else if c == '"' {
-                    state = Quote::Double;
-                } else if c == '#' && prev_space {
-                    return Quote::None;
-                }
-            }
-        }
-        prev_space = c == ' ' || c == '\t';
-    }
-    state
-}
-
-#[cfg(unix)]
-fn mode_of(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::PermissionsExt;
-    fs::metadata(path)
-        .ok()
-        .map(|m| m.permissions().mode() & 0o777)
-}
-
-#[cfg(not(unix))]
-fn mode_of(_path: &Path) -> Option<u32> {
-    None
-}
-
-/// Writes `bytes` to a new 0600 temp file beside `target`, syncs it, renames it over `target` and
-/// syncs the directory. On any failure the temp file is removed and `target` is unchanged.
+/// Writes `bytes` to a new temp file beside `target` (made 0600 before anything is written), syncs it,
+/// renames it over `target` and syncs the directory. On any failure the temp file is removed (when the
+/// [`tempfile::NamedTempFile`] drops) and `target` is unchanged.
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), EnvFileError> {
     let fail = |e: std::io::Error| EnvFileError::Write {
         path: target.to_path_buf(),
         reason: e.to_string(),
     };
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let file_name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| ".env".into());
-    let (tmp_path, mut tmp) = create_temp(&dir, &file_name).map_err(fail)?;
-    let result = (|| {
-        tmp.write_all(bytes)?;
-        tmp.sync_all()?;
-        drop(tmp);
-        fs::rename(&tmp_path, target)?;
-        // The rename itself must reach the disk too.
-        #[cfg(unix)]
-        File::open(&dir)?.sync_all()?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp_path);
+    let dir = dotenv::dir_of(target);
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(fail)?;
     }
-    result.map_err(fail)
-}
-
-/// A new file `.NAME.tmp-<pid>-<n>` in `dir`, created exclusively with mode 0600.
-fn create_temp(dir: &Path, file_name: &str) -> std::io::Result<(PathBuf, File)> {
-    let mut last_error = None;
-    for attempt in 0..100u32 {
-        let tmp = dir.join(format!(
-            ".{file_name}.tmp-{}-{}-{attempt}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        match options.open(&tmp) {
-            Ok(file) => return Ok((tmp, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_error = Some(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Err(last_error.unwrap_or_else(|| std::io::Error::other("no free temp file name")))
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(target).map_err(|e| fail(e.error))?;
+    // The rename itself must reach the disk too.
+    #[cfg(unix)]
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(fail)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -477,6 +318,14 @@ mod tests {
             .unwrap()
             .map(|item| item.unwrap())
             .collect()
+    }
+
+    /// A temp folder with a `.env` file holding `content`, and the file's path.
+    fn env_with(content: impl AsRef<[u8]>) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        fs::write(&path, content).unwrap();
+        (dir, path)
     }
 
     fn dir_entries(dir: &Path) -> Vec<String> {
@@ -523,9 +372,7 @@ mod tests {
 
     #[test]
     fn appends_what_is_missing_after_a_last_line_without_newline() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "X_API_KEY=abc\nX_ACCESS_TOKEN=old").unwrap();
+        let (_dir, path) = env_with("X_API_KEY=abc\nX_ACCESS_TOKEN=old");
         let written = set_values(
             &path,
             &[("X_ACCESS_TOKEN", TOKEN), ("X_ACCESS_TOKEN_SECRET", SECRET)],
@@ -541,13 +388,9 @@ mod tests {
 
     #[test]
     fn every_assignment_of_a_name_is_replaced_and_lookalikes_are_not() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(
-            &path,
+        let (_dir, path) = env_with(
             "X_ACCESS_TOKEN=a\n#X_ACCESS_TOKEN=commented\nX_ACCESS_TOKEN_SECRET_OLD=b\nX_ACCESS_TOKEN = c\n",
-        )
-        .unwrap();
+        );
         set_values(&path, &[("X_ACCESS_TOKEN", "new")]).unwrap();
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
@@ -557,9 +400,7 @@ mod tests {
 
     #[test]
     fn a_byte_order_mark_stays_and_the_first_name_is_still_found() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "\u{FEFF}X_ACCESS_TOKEN=old\n").unwrap();
+        let (_dir, path) = env_with("\u{FEFF}X_ACCESS_TOKEN=old\n");
         assert_eq!(
             assigned(&path, &["X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET"]).unwrap(),
             [Assigned {
@@ -571,6 +412,17 @@ mod tests {
         assert_eq!(
             fs::read_to_string(&path).unwrap(),
             "\u{FEFF}X_ACCESS_TOKEN=new\n"
+        );
+    }
+
+    #[test]
+    fn a_quote_never_closed_keeps_the_lines_after_it() {
+        let (_dir, path) = env_with("X_ACCESS_TOKEN=\"old\r\nKEEP=1\r\n");
+        let written = set_values(&path, &[("X_ACCESS_TOKEN", "new")]).unwrap();
+        assert_eq!(written.replaced, ["X_ACCESS_TOKEN"]);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "X_ACCESS_TOKEN=new\r\nKEEP=1\r\n"
         );
     }
 
@@ -609,9 +461,7 @@ mod tests {
 
     #[test]
     fn line_breaks_and_bad_names_are_refused_without_touching_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "KEEP=1\n").unwrap();
+        let (_dir, path) = env_with("KEEP=1\n");
         let err = set_values(&path, &[("X_ACCESS_TOKEN", "a\nb")]).unwrap_err();
         assert!(matches!(err, EnvFileError::InvalidValue { .. }));
         assert!(!err.to_string().contains("a\nb"));
@@ -624,9 +474,7 @@ mod tests {
 
     #[test]
     fn temp_and_rename_leave_no_temp_file_behind() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, "KEEP=1\n").unwrap();
+        let (dir, path) = env_with("KEEP=1\n");
         set_values(&path, &[("X_ACCESS_TOKEN", TOKEN)]).unwrap();
         set_values(&path, &[("X_ACCESS_TOKEN", "again")]).unwrap();
         assert_eq!(dir_entries(dir.path()), [".env"]);
@@ -648,9 +496,7 @@ mod tests {
 
     #[test]
     fn a_non_utf8_file_is_refused_with_its_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(".env");
-        fs::write(&path, b"A=1\nB=\xff\n").unwrap();
+        let (_dir, path) = env_with(b"A=1\nB=\xff\n");
         let err = set_values(&path, &[("X_ACCESS_TOKEN", TOKEN)]).unwrap_err();
         assert!(
             matches!(err, EnvFileError::NotUtf8 { line: 2, .. }),
@@ -668,13 +514,13 @@ mod tests {
         let written = set_values(&path, &[("X_ACCESS_TOKEN", TOKEN)]).unwrap();
         assert!(written.created);
         assert_eq!(written.fixed_mode, None);
-        assert_eq!(mode_of(&path), Some(0o600));
+        assert_eq!(dotenv::mode_of(&path), Some(0o600));
         assert!(written.to_string().contains("created it, mode 0600"));
 
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         let written = set_values(&path, &[("X_ACCESS_TOKEN", "new")]).unwrap();
         assert_eq!(written.fixed_mode, Some(0o644));
-        assert_eq!(mode_of(&path), Some(0o600));
+        assert_eq!(dotenv::mode_of(&path), Some(0o600));
         assert!(
             written.to_string().contains("(mode 644), it is now 0600"),
             "{written}"

@@ -1,7 +1,8 @@
 //! "Did I commit my keys?": searches a git repository's whole history for X credentials.
 //!
 //! Secret scanners key on the word "twitter" and miss `X_*` names, Bearer Tokens under `X_BEARER_TOKEN`
-//! and the Access Tokens of older accounts, whose user ids are short (SECURITY.md; FACTS §1). This scan
+//! and the Access Tokens of older accounts, whose user ids are short (gitleaks' `twitter-access-token`
+//! rule wants 15 to 25 digits; the oldest accounts have 7). This scan
 //! looks for every line a commit *added* that sets one of our variable names or aliases, or holds a value
 //! shaped like an Access Token or a Bearer Token. Findings never contain a secret: public ids are masked,
 //! secrets are described by their length only.
@@ -25,8 +26,8 @@ pub struct Leak {
     pub line: usize,
     /// Which credential it looks like.
     pub field: Field,
-    /// How it was recognised: the variable name, or "value shape".
-    pub found_by: String,
+    /// How it was recognised.
+    pub found_by: FoundBy,
     /// A masked form of the value (only for public ids) or its length.
     pub shown: String,
 }
@@ -41,8 +42,28 @@ impl fmt::Display for Leak {
     }
 }
 
+/// How a leak was recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FoundBy {
+    /// Assigned to this variable name (one of ours or an alias).
+    Name(&'static str),
+    /// A value shaped like an Access Token or a Bearer Token, under any name.
+    Shape,
+}
+
+impl fmt::Display for FoundBy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FoundBy::Name(name) => f.write_str(name),
+            FoundBy::Shape => f.write_str("value shape"),
+        }
+    }
+}
+
 /// Why the history could not be searched.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ScanError {
     /// `git` is not installed or could not run.
     #[error("could not run git: {0}. Install git, or run this inside a git repository")]
@@ -168,10 +189,10 @@ fn trim_value(v: &str) -> &str {
 }
 
 /// The credentials a line holds: assignments to our names and aliases, then value shapes.
-fn find_in_line(line: &str) -> Vec<(Field, String, String)> {
+fn find_in_line(line: &str) -> Vec<(Field, FoundBy, String)> {
     let mut found = Vec::new();
     for field in Field::ALL {
-        for name in std::iter::once(field.env_name()).chain(field.aliases().iter().copied()) {
+        for name in field.names() {
             let mut rest = line;
             while let Some(i) = rest.find(name) {
                 let before_ok = rest[..i]
@@ -195,7 +216,7 @@ fn find_in_line(line: &str) -> Vec<(Field, String, String)> {
                 let value = value.split_whitespace().next().unwrap_or("");
                 let value = trim_value(value);
                 if !is_placeholder(value) {
-                    found.push((field, name.to_string(), value.to_string()));
+                    found.push((field, FoundBy::Name(name), value.to_string()));
                 }
             }
         }
@@ -203,8 +224,8 @@ fn find_in_line(line: &str) -> Vec<(Field, String, String)> {
     if !found.is_empty() {
         return found;
     }
-    // Shapes, anywhere on the line (FACTS §1): `<digits>-<alnum>` Access Tokens, 7+ digit ids included
-    // (gitleaks wants 15+ and misses older accounts); Bearer Tokens start with a long run of `A`.
+    // Shapes, anywhere on the line: `<digits>-<alnum>` Access Tokens, short ids of older accounts included
+    // (gitleaks wants 15+ digits and misses them); Bearer Tokens start with a long run of `A`.
     for word in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '%')) {
         if is_placeholder(word) {
             continue;
@@ -215,10 +236,10 @@ fn find_in_line(line: &str) -> Vec<(Field, String, String)> {
                 && (20..=50).contains(&rest.len())
                 && rest.bytes().all(|b| b.is_ascii_alphanumeric())
             {
-                found.push((Field::AccessToken, "value shape".into(), word.to_string()));
+                found.push((Field::AccessToken, FoundBy::Shape, word.to_string()));
             }
         } else if word.len() >= 80 && word.bytes().take_while(|b| *b == b'A').count() >= 20 {
-            found.push((Field::BearerToken, "value shape".into(), word.to_string()));
+            found.push((Field::BearerToken, FoundBy::Shape, word.to_string()));
         }
     }
     found

@@ -1,5 +1,6 @@
 //! The PIN flow: an Access Token and Secret for any account, not only the app owner's (OAuth 1.0a
-//! 3-legged with `oauth_callback=oob`, FACTS §4). Chapter "Get tokens for a bot account".
+//! 3-legged with `oauth_callback=oob`, <https://docs.x.com/fundamentals/authentication/oauth-1-0a/pin-based-oauth>).
+//! Chapter "Get tokens for a bot account".
 //!
 //! 1. [`PinFlow::request_token`]: `POST /oauth/request_token`, signed with the API Key and Secret only.
 //! 2. The account's owner opens [`PinFlow::authorize_url`], approves the app and gets a PIN.
@@ -11,20 +12,20 @@
 //! `parse_oauth_token` error would embed the whole body).
 
 use std::fmt;
+use std::str::FromStr;
 
-use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, Url};
 use reqwest_oauth1::{OAuthClientProvider, OAuthParameters, Secrets};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::api_error::{ApiFailure, Call};
-use crate::client::{self, ClientConfig, ClientError};
+use crate::client::{self, endpoint, ClientConfig, ClientError};
 use crate::credentials::{mask, AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret};
 
 /// `POST /oauth/request_token`.
 pub const REQUEST_TOKEN: &str = "/oauth/request_token";
 /// `GET /oauth/authorize?oauth_token=…`: the page where the account's owner approves the app. Desktop
-/// (PIN) apps must use it rather than `/oauth/authenticate` (FACTS §4).
+/// (PIN) apps must use it rather than `/oauth/authenticate`, which skips the approval.
 pub const AUTHORIZE: &str = "/oauth/authorize";
 /// `POST /oauth/access_token`.
 pub const ACCESS_TOKEN: &str = "/oauth/access_token";
@@ -39,21 +40,38 @@ pub enum AccessType {
 }
 
 impl AccessType {
-    /// Parses `read` or `write`.
-    pub fn from_name(name: &str) -> Option<AccessType> {
-        match name {
-            "read" => Some(AccessType::Read),
-            "write" => Some(AccessType::Write),
-            _ => None,
-        }
-    }
-
     /// The value sent as `x_auth_access_type`.
     pub fn as_str(self) -> &'static str {
         match self {
             AccessType::Read => "read",
             AccessType::Write => "write",
         }
+    }
+}
+
+/// An `--access-type` that is not `read` or `write`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{0:?} is not an access type: use read, or write (read and write, without Direct Messages)"
+)]
+pub struct UnknownAccessType(pub String);
+
+impl FromStr for AccessType {
+    type Err = UnknownAccessType;
+
+    /// `read` or `write`, as sent in `x_auth_access_type`.
+    fn from_str(name: &str) -> Result<AccessType, UnknownAccessType> {
+        match name {
+            "read" => Ok(AccessType::Read),
+            "write" => Ok(AccessType::Write),
+            _ => Err(UnknownAccessType(name.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for AccessType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -86,6 +104,7 @@ pub struct Pin(SecretString);
 
 /// Why a typed PIN can't be right. The message never repeats what was typed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PinError {
     /// Nothing was typed.
     #[error("no PIN was entered: type the digits X shows after you click 'Authorize app' (see \"Get tokens for a bot account\", book/tokens-for-a-bot-account.md)")]
@@ -185,10 +204,6 @@ impl PinFlow {
         &self.base
     }
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base.as_str().trim_end_matches('/'))
-    }
-
     /// Step 1: `POST /oauth/request_token` with `oauth_callback=oob` (and `x_auth_access_type` when
     /// given), signed with the API Key and Secret only.
     ///
@@ -206,7 +221,7 @@ impl PinFlow {
         let fields = self
             .post(REQUEST_TOKEN, None, params, &form, Call::RequestToken)
             .await?;
-        let request = format!("POST {}", self.url(REQUEST_TOKEN));
+        let request = format!("POST {}", endpoint(self.base.as_str(), REQUEST_TOKEN));
         match (
             fields.get("oauth_token"),
             fields.get("oauth_token_secret"),
@@ -226,7 +241,7 @@ impl PinFlow {
 
     /// Step 2: the URL where the account's owner, logged in to x.com as that account, approves the app.
     pub fn authorize_url(&self, token: &RequestToken) -> String {
-        let mut url = Url::parse(&self.url(AUTHORIZE)).unwrap_or_else(|_| self.base.clone());
+        let mut url = client::join(&self.base, AUTHORIZE).unwrap_or_else(|_| self.base.clone());
         url.query_pairs_mut()
             .append_pair("oauth_token", &token.token);
         url.to_string()
@@ -262,15 +277,15 @@ impl PinFlow {
                 screen_name,
             }),
             _ => Err(ApiFailure::unexpected(
-                format!("POST {}", self.url(ACCESS_TOKEN)),
+                format!("POST {}", endpoint(self.base.as_str(), ACCESS_TOKEN)),
                 200,
                 "a 200 answer without oauth_token, oauth_token_secret, user_id and screen_name",
             )),
         }
     }
 
-    /// Signs and sends a POST (parameters in the form body only: STACK.md pitfall 8), and reads a
-    /// form-encoded success answer.
+    /// Signs and sends a POST, and reads a form-encoded success answer. The parameters go in the form
+    /// body only: reqwest-oauth1 0.3 signs only the query of a POST that has both.
     async fn post(
         &self,
         path: &str,
@@ -279,11 +294,9 @@ impl PinFlow {
         form: &[(&str, &str)],
         call: Call,
     ) -> Result<std::collections::HashMap<String, String>, ApiFailure> {
-        let url = self.url(path);
-        let request_name = format!("POST {url}");
-        let sign_failed =
-            |e: String| ApiFailure::from_client_error(request_name.clone(), &ClientError::Sign(e));
-        let parsed = Url::parse(&url).map_err(|e| sign_failed(e.to_string()))?;
+        let request_name = format!("POST {}", endpoint(self.base.as_str(), path));
+        let failed = |e: &ClientError| ApiFailure::from_client_error(request_name.clone(), e);
+        let url = client::join(&self.base, path).map_err(|e| failed(&e))?;
         let secrets = Secrets::new(self.api_key.as_str(), self.api_key_secret.expose_secret());
         let secrets = match token {
             Some(t) => secrets.token(t.token.as_str(), t.secret.expose_secret()),
@@ -293,28 +306,21 @@ impl PinFlow {
             .http
             .clone()
             .oauth1_with_params(secrets, params)
-            .request(Method::POST, parsed.clone());
+            .request(Method::POST, url.clone());
         let builder = if form.is_empty() {
             builder
         } else {
             builder.form(&form)
         };
-        let mut request = builder
-            .generate_signature()
-            .map_err(|e| sign_failed(e.to_string()))?
-            .build()
-            .map_err(|e| sign_failed(e.to_string()))?;
-        if let Some(auth) = request.headers_mut().get_mut(AUTHORIZATION) {
-            auth.set_sensitive(true);
-        }
-        let response =
-            client::execute(&self.http, request, &parsed, 1, self.config.timeout_value())
-                .await
-                .map_err(|e| ApiFailure::from_client_error(request_name.clone(), &e))?;
+        let request = client::sign(builder).map_err(|e| failed(&e))?;
+        let timeout = self.config.timeout_value();
+        let response = client::execute(&self.http, request, &url, 1, timeout)
+            .await
+            .map_err(|e| failed(&e))?;
         if !response.is_success() {
             return Err(ApiFailure::from_response(request_name, &response, call));
         }
-        Ok(url::form_urlencoded::parse(response.body.as_bytes())
+        Ok(url::form_urlencoded::parse(response.body().as_bytes())
             .into_owned()
             .collect())
     }
@@ -364,8 +370,12 @@ mod tests {
 
     #[test]
     fn access_types_parse() {
-        assert_eq!(AccessType::from_name("write"), Some(AccessType::Write));
-        assert_eq!(AccessType::from_name("dm"), None);
-        assert_eq!(AccessType::Read.as_str(), "read");
+        assert_eq!("write".parse(), Ok(AccessType::Write));
+        let err = "dm".parse::<AccessType>().unwrap_err();
+        assert!(
+            err.to_string().starts_with("\"dm\" is not an access type"),
+            "{err}"
+        );
+        assert_eq!(AccessType::Read.to_string(), "read");
     }
 }

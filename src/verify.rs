@@ -7,102 +7,14 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::account::{AccessLevel, Account, Need};
 use crate::api_error::{self, Problem, ProblemKind, Retry, CLOCK_TOLERANCE_SECS};
 use crate::bearer::{self, Lookup};
-use crate::client::{ApiResponse, ClientConfig, RateLimit, XClient};
+use crate::client::{endpoint, reason_phrase, ApiResponse, ClientConfig, RateLimit, XClient};
 use crate::credentials::{mask, BearerToken};
 
-/// The endpoint that answers "who am I" (FACTS §2.1).
+/// The endpoint that answers "who am I".
 pub const USERS_ME: &str = "/2/users/me";
-
-/// What the reader needs the keys for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Need {
-    /// Reading only.
-    Read,
-    /// Posting (and reading).
-    Write,
-    /// Direct messages (and posting, reading): the guide's setting.
-    DirectMessages,
-}
-
-impl Need {
-    /// Parses `read`, `write` or `dm`.
-    pub fn from_name(name: &str) -> Option<Need> {
-        match name {
-            "read" => Some(Need::Read),
-            "write" => Some(Need::Write),
-            "dm" => Some(Need::DirectMessages),
-            _ => None,
-        }
-    }
-
-    /// The portal's name for the least permission that satisfies it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Need::Read => AccessLevel::Read.label(),
-            Need::Write => AccessLevel::ReadWrite.label(),
-            Need::DirectMessages => AccessLevel::ReadWriteDirectMessages.label(),
-        }
-    }
-}
-
-/// The permission an Access Token carries, from `x-access-level` (FACTS §2.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum AccessLevel {
-    /// `read`.
-    Read,
-    /// `read-write`.
-    ReadWrite,
-    /// `read-write-directmessages` (legacy `read-write-privatemessages`).
-    #[serde(rename = "read-write-directmessages")]
-    ReadWriteDirectMessages,
-}
-
-impl AccessLevel {
-    /// Parses the header's value; `None` for an empty or unknown one.
-    pub fn from_header(value: &str) -> Option<AccessLevel> {
-        match value.trim() {
-            "read" => Some(AccessLevel::Read),
-            "read-write" => Some(AccessLevel::ReadWrite),
-            "read-write-directmessages" | "read-write-privatemessages" => {
-                Some(AccessLevel::ReadWriteDirectMessages)
-            }
-            _ => None,
-        }
-    }
-
-    /// The name the portal's 'App permissions' shows.
-    pub fn label(self) -> &'static str {
-        match self {
-            AccessLevel::Read => "Read",
-            AccessLevel::ReadWrite => "Read and write",
-            AccessLevel::ReadWriteDirectMessages => "Read and write and Direct message",
-        }
-    }
-
-    /// Whether it is enough for a need.
-    pub fn satisfies(self, need: Need) -> bool {
-        match need {
-            Need::Read => true,
-            Need::Write => self >= AccessLevel::ReadWrite,
-            Need::DirectMessages => self == AccessLevel::ReadWriteDirectMessages,
-        }
-    }
-}
-
-/// The account the keys act for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Account {
-    /// The numeric user id.
-    pub id: String,
-    /// The @username, without `@`.
-    pub username: String,
-    /// The display name.
-    pub name: String,
-}
 
 /// The state of one point of the report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -139,6 +51,16 @@ pub struct Check {
     pub status: Status,
     /// What was seen.
     pub detail: String,
+}
+
+impl Check {
+    fn new(label: &'static str, status: Status, detail: impl Into<String>) -> Check {
+        Check {
+            label,
+            status,
+            detail: detail.into(),
+        }
+    }
 }
 
 /// Everything one verification learned.
@@ -188,22 +110,14 @@ impl Verdict {
 /// Signs one `GET /2/users/me` and interprets the answer; with a Bearer Token configured, also looks
 /// up the account app-only (a second request) and reports it on a "Bearer Token" line.
 pub async fn verify(client: &XClient, need: Need) -> Verdict {
-    let token_user_id = client
-        .credentials()
-        .access_token
-        .user_id()
-        .map(str::to_string);
-    let request = format!(
-        "GET {}{USERS_ME}",
-        client.base_url().as_str().trim_end_matches('/')
-    );
+    let credentials = client.credentials();
     let mut verdict = Verdict {
-        request,
+        request: format!("GET {}", endpoint(client.base_url().as_str(), USERS_ME)),
         status: None,
         account: None,
         access_level: None,
         need,
-        token_user_id,
+        token_user_id: credentials.access_token.user_id().map(str::to_string),
         clock_skew_secs: None,
         rate_limit: None,
         checks: Vec::new(),
@@ -211,29 +125,27 @@ pub async fn verify(client: &XClient, need: Need) -> Verdict {
         requests: 0,
         sandbox_explain: None,
     };
-    let key = mask(client.credentials().api_key.as_str());
-    let token = mask(client.credentials().access_token.as_str());
-    match client
-        .get(
-            USERS_ME,
-            &[("user.fields", "created_at,verified,protected")],
-        )
-        .await
-    {
+    let fields = [("user.fields", "created_at,verified,protected")];
+    match client.get(USERS_ME, &fields).await {
         Err(e) => {
             verdict.requests = e.attempts().max(1);
             let problem = api_error::classify_client_error(&e);
-            verdict.checks.push(Check {
-                label: "Reached X",
-                status: Status::Fail,
-                detail: e.to_string(),
-            });
+            verdict
+                .checks
+                .push(Check::new("Reached X", Status::Fail, e.to_string()));
             verdict.problems.push(problem);
         }
-        Ok(response) => interpret(&mut verdict, &response, &key, &token),
+        Ok(response) => {
+            let signed_with = format!(
+                "signed with API Key {} and Access Token {}",
+                mask(credentials.api_key.as_str()),
+                mask(credentials.access_token.as_str())
+            );
+            interpret(&mut verdict, &response, &signed_with);
+        }
     }
     // A second request, only when a Bearer Token is configured: does app-only work too?
-    if let Some(bearer) = &client.credentials().bearer_token {
+    if let Some(bearer) = &credentials.bearer_token {
         check_bearer(&mut verdict, client.config(), bearer).await;
     }
     verdict
@@ -262,15 +174,14 @@ async fn check_bearer(verdict: &mut Verdict, config: &ClientConfig, bearer_token
             (Status::Fail, detail)
         }
     };
-    verdict.checks.push(Check {
-        label: "Bearer Token",
-        status,
-        detail,
-    });
+    verdict
+        .checks
+        .push(Check::new("Bearer Token", status, detail));
 }
 
-/// Fills a verdict from X's answer.
-fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &str) {
+/// Fills a verdict from X's answer: the answer itself, then (with an account) whose it is and its
+/// permission, then the clock and the rate limit, which every answer carries.
+fn interpret(verdict: &mut Verdict, response: &ApiResponse, signed_with: &str) {
     verdict.requests = response.attempts;
     verdict.status = Some(response.status);
     verdict.clock_skew_secs = response.clock_skew();
@@ -280,146 +191,30 @@ fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &s
         .access_level
         .as_deref()
         .and_then(AccessLevel::from_header);
-
     let account = response
         .is_success()
-        .then(|| parse_account(&response.body))
-        .flatten();
+        .then(|| response.json())
+        .flatten()
+        .and_then(|body| Account::from_data(body.get("data")?));
     match &account {
-        Some(_) => verdict.checks.push(Check {
-            label: "X's answer",
-            status: Status::Pass,
-            detail: format!(
-                "{} {}: signed with API Key {key} and Access Token {token}",
-                response.status,
-                reason_phrase(response.status)
-            ),
-        }),
-        None => {
-            let mut problem = if response.is_success() {
-                let mut p = Problem::new(ProblemKind::UnexpectedResponse);
-                p.status = Some(response.status);
-                p.x_says = Some("a 2xx answer without data.id and data.username".into());
-                p
-            } else {
-                api_error::classify_response(response)
-            };
-            if problem.kind == ProblemKind::UnexpectedResponse && response.status == 404 {
-                problem.x_says = Some(format!(
-                    "404 for {USERS_ME}: the base URL doesn't point at X's API"
-                ));
-            }
-            verdict.checks.push(Check {
-                label: "X's answer",
-                status: Status::Fail,
-                detail: format!(
-                    "{} {}{}{}",
-                    response.status,
-                    reason_phrase(response.status),
-                    problem
-                        .x_says
-                        .as_deref()
-                        .map(|s| format!(": {s}"))
-                        .unwrap_or_default(),
-                    if response.attempts > 1 {
-                        format!(" ({} requests: retried)", response.attempts)
-                    } else {
-                        String::new()
-                    }
-                ),
-            });
-            verdict.problems.push(problem);
+        Some(account) => {
+            let (status, reason) = (response.status, reason_phrase(response.status));
+            let detail = format!("{status} {reason}: {signed_with}");
+            verdict
+                .checks
+                .push(Check::new("X's answer", Status::Pass, detail));
+            check_account(verdict, account);
         }
-    }
-
-    if let Some(a) = &account {
-        verdict.checks.push(Check {
-            label: "Account",
-            status: Status::Pass,
-            detail: format!("@{} ({}), user id {}", a.username, a.name, a.id),
-        });
-        match &verdict.token_user_id {
-            Some(id) if *id == a.id => verdict.checks.push(Check {
-                label: "Token matches account",
-                status: Status::Pass,
-                detail: format!("the Access Token starts with {id}-"),
-            }),
-            Some(id) => {
-                verdict.checks.push(Check {
-                    label: "Token matches account",
-                    status: Status::Fail,
-                    detail: format!(
-                        "the Access Token starts with {id}-, but X answered for {}",
-                        a.id
-                    ),
-                });
-                verdict
-                    .problems
-                    .push(Problem::new(ProblemKind::TokenAccountMismatch));
-            }
-            None => verdict.checks.push(Check {
-                label: "Token matches account",
-                status: Status::Warn,
-                detail: "the Access Token has no <digits>- prefix to compare".into(),
-            }),
-        }
-        let need = verdict.need;
-        match verdict.access_level {
-            Some(level) if level.satisfies(need) => verdict.checks.push(Check {
-                label: "Access level",
-                status: Status::Pass,
-                detail: format!("'{}' (needed: '{}')", level.label(), need.label()),
-            }),
-            Some(level) => {
-                verdict.checks.push(Check {
-                    label: "Access level",
-                    status: Status::Fail,
-                    detail: format!("'{}', but you need '{}'", level.label(), need.label()),
-                });
-                verdict
-                    .problems
-                    .push(Problem::new(ProblemKind::AccessTooLow));
-            }
-            None => verdict.checks.push(Check {
-                label: "Access level",
-                status: Status::Warn,
-                detail: "X sent no x-access-level header: the permission is unknown".into(),
-            }),
-        }
+        None => check_failed_answer(verdict, response),
     }
     verdict.account = account;
-
     if let Some(skew) = verdict.clock_skew_secs {
-        let status = if skew.abs() > CLOCK_TOLERANCE_SECS {
-            Status::Fail
-        } else if skew.abs() > 30 {
-            Status::Warn
-        } else {
-            Status::Pass
-        };
-        verdict.checks.push(Check {
-            label: "Clock",
-            status,
-            detail: describe_skew(skew),
-        });
+        verdict.checks.push(clock_check(skew));
     }
     if let Some(rl) = verdict.rate_limit {
-        let wait = api_error::until(rl.reset);
-        let minutes = wait.as_secs().div_ceil(60);
-        verdict.checks.push(Check {
-            label: "Rate limit",
-            status: if rl.remaining == 0 {
-                Status::Warn
-            } else {
-                Status::Pass
-            },
-            detail: format!(
-                "{} of {} requests left for {USERS_ME}; the window resets in {minutes} min",
-                rl.remaining, rl.limit
-            ),
-        });
+        verdict.checks.push(rate_limit_check(rl));
     }
-    // A failure that X doesn't distinguish (the bare 401) still gets the clock's verdict.
+    // A rate-limited account can try again when its window resets.
     if let Some(first) = verdict.problems.first_mut() {
         if first.kind == ProblemKind::RateLimited {
             first.retry = Retry::AfterReset {
@@ -429,22 +224,121 @@ fn interpret(verdict: &mut Verdict, response: &ApiResponse, key: &str, token: &s
     }
 }
 
-fn parse_account(body: &str) -> Option<Account> {
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
-    let data = v.get("data")?;
-    let s = |k: &str| data.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    Some(Account {
-        id: s("id")?,
-        username: s("username")?,
-        name: s("name").unwrap_or_default(),
-    })
+/// The "X's answer" line and the problem of an answer without an account.
+fn check_failed_answer(verdict: &mut Verdict, response: &ApiResponse) {
+    let mut problem = if response.is_success() {
+        let mut p = Problem::new(ProblemKind::UnexpectedResponse);
+        p.status = Some(response.status);
+        p.x_says = Some("a 2xx answer without data.id and data.username".into());
+        p
+    } else {
+        api_error::classify_response(response)
+    };
+    if problem.kind == ProblemKind::UnexpectedResponse && response.status == 404 {
+        problem.x_says = Some(format!(
+            "404 for {USERS_ME}: the base URL doesn't point at X's API"
+        ));
+    }
+    let says = problem
+        .x_says
+        .as_deref()
+        .map(|s| format!(": {s}"))
+        .unwrap_or_default();
+    let retried = match response.attempts {
+        0 | 1 => String::new(),
+        n => format!(" ({n} requests: retried)"),
+    };
+    let (status, reason) = (response.status, reason_phrase(response.status));
+    let detail = format!("{status} {reason}{says}{retried}");
+    verdict
+        .checks
+        .push(Check::new("X's answer", Status::Fail, detail));
+    verdict.problems.push(problem);
 }
 
-fn reason_phrase(status: u16) -> &'static str {
-    reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
+/// The lines about the account X answered for: who, whether the token is its, and its permission.
+fn check_account(verdict: &mut Verdict, a: &Account) {
+    let who = format!("@{} ({}), user id {}", a.username, a.name, a.id);
+    verdict
+        .checks
+        .push(Check::new("Account", Status::Pass, who));
+    let token = match &verdict.token_user_id {
+        Some(id) if *id == a.id => Check::new(
+            "Token matches account",
+            Status::Pass,
+            format!("the Access Token starts with {id}-"),
+        ),
+        Some(id) => {
+            verdict
+                .problems
+                .push(Problem::new(ProblemKind::TokenAccountMismatch));
+            Check::new(
+                "Token matches account",
+                Status::Fail,
+                format!(
+                    "the Access Token starts with {id}-, but X answered for {}",
+                    a.id
+                ),
+            )
+        }
+        None => Check::new(
+            "Token matches account",
+            Status::Warn,
+            "the Access Token has no <digits>- prefix to compare",
+        ),
+    };
+    verdict.checks.push(token);
+    let need = verdict.need;
+    let level = match verdict.access_level {
+        Some(level) if level.satisfies(need) => Check::new(
+            "Access level",
+            Status::Pass,
+            format!("'{}' (needed: '{}')", level.label(), need.label()),
+        ),
+        Some(level) => {
+            verdict
+                .problems
+                .push(Problem::new(ProblemKind::AccessTooLow));
+            Check::new(
+                "Access level",
+                Status::Fail,
+                format!("'{}', but you need '{}'", level.label(), need.label()),
+            )
+        }
+        None => Check::new(
+            "Access level",
+            Status::Warn,
+            "X sent no x-access-level header: the permission is unknown",
+        ),
+    };
+    verdict.checks.push(level);
+}
+
+/// The "Clock" line: more than 30 s apart is worth a look, more than the tolerance a failure.
+fn clock_check(skew: i64) -> Check {
+    let status = if skew.abs() > CLOCK_TOLERANCE_SECS {
+        Status::Fail
+    } else if skew.abs() > 30 {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    Check::new("Clock", status, describe_skew(skew))
+}
+
+/// The "Rate limit" line: what is left of the window, and when it resets.
+fn rate_limit_check(rl: RateLimit) -> Check {
+    let minutes = api_error::until(rl.reset).as_secs().div_ceil(60);
+    let status = if rl.remaining == 0 {
+        Status::Warn
+    } else {
+        Status::Pass
+    };
+    let detail = format!(
+        "{} of {} requests left for {USERS_ME}; the window resets in {minutes} min",
+        rl.remaining, rl.limit
+    );
+    Check::new("Rate limit", status, detail)
 }
 
 /// Says how far apart the clocks are, in words that stay the same within a second or two.
@@ -513,22 +407,6 @@ impl fmt::Display for Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn access_levels_parse_and_satisfy() {
-        assert_eq!(
-            AccessLevel::from_header("read-write-privatemessages"),
-            Some(AccessLevel::ReadWriteDirectMessages)
-        );
-        assert_eq!(AccessLevel::from_header(""), None);
-        assert!(AccessLevel::ReadWrite.satisfies(Need::Write));
-        assert!(!AccessLevel::ReadWrite.satisfies(Need::DirectMessages));
-        assert!(!AccessLevel::Read.satisfies(Need::Write));
-        assert_eq!(
-            Need::DirectMessages.label(),
-            "Read and write and Direct message"
-        );
-    }
 
     #[test]
     fn skew_words_are_stable() {

@@ -8,11 +8,12 @@ use common::Run;
 
 use std::time::Duration;
 
+use xkeys::account::Need;
 use xkeys::api_error::{classify_call, Call, ProblemKind};
 use xkeys::client::{self, ClientConfig, XClient};
 use xkeys::credentials::Credentials;
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken};
-use xkeys::verify::{verify, Need, Status};
+use xkeys::verify::{verify, Status};
 use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
 /// Runs bearer_lookup in an empty directory with `env` and `args`, in a blocking thread.
@@ -227,6 +228,22 @@ async fn with_nothing_configured_it_demonstrates_on_the_sandbox() {
     assert!(run.stdout.contains("That was the SANDBOX, not X"));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_sandbox_it_speaks_of_the_sandbox_and_takes_a_scenario() {
+    let run1 = run(vec![], &["--sandbox", "--username", "nobody_here"]).await;
+    assert_eq!(run1.code, Some(1), "{}{}", run1.stdout, run1.stderr);
+    assert!(
+        run1.stdout.contains(
+            "✘ the sandbox has no account @nobody_here (the Bearer Token works: the sandbox answered 200)."
+        ) && !run1.stdout.contains("X has no account"),
+        "{}",
+        run1.stdout
+    );
+    let run2 = run(vec![], &["--sandbox", "--scenario", "server-error"]).await;
+    assert_eq!(run2.code, Some(2), "{}{}", run2.stdout, run2.stderr);
+    assert!(run2.stderr.contains("✘ X failed (5xx)"), "{}", run2.stderr);
+}
+
 /// The mistake the chapter warns about: a Bearer Token on a user-context endpoint.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_bearer_token_on_users_me_is_unsupported_authentication() {
@@ -234,7 +251,7 @@ async fn a_bearer_token_on_users_me_is_unsupported_authentication() {
     let app = sandbox.demo(Scenario::FullAccess);
     let config = ClientConfig::default().base_url(sandbox.base_url());
     let (http, base) = client::http_client(&config).unwrap();
-    let url = base.join("/2/users/me").unwrap();
+    let url = client::join(&base, "/2/users/me").unwrap();
     let request = http
         .get(url.clone())
         .bearer_auth(&app.bearer_token)

@@ -170,6 +170,22 @@ fn all_problems_are_reported_at_once() {
 }
 
 #[test]
+fn lines_dotenv_refuses_are_named_with_their_line() {
+    let (code, out) = run(&format!(
+        "# keys\nX_API_KEY: {API_KEY}\nX_API_KEY_SECRET={API_KEY_SECRET}\nX_ACCESS_TOKEN={ACCESS_TOKEN} {ACCESS_TOKEN}\nX_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}\n"
+    ));
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "line 2 uses `NAME: value` (YAML style); dotenv needs `NAME=value`, so X_API_KEY is not loaded.",
+        "line 4 can't be parsed by dotenv (X_ACCESS_TOKEN is not loaded).",
+        "API Key (X_API_KEY): is missing",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(!out.contains(ACCESS_TOKEN), "{out}");
+}
+
+#[test]
 fn a_partial_set_says_what_comes_next() {
     let (code, out) = run(&format!(
         "X_API_KEY={API_KEY}\nX_API_KEY_SECRET={API_KEY_SECRET}\n"

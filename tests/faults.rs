@@ -8,10 +8,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use xkeys::account::Need;
 use xkeys::api_error::ProblemKind;
 use xkeys::client::{ClientConfig, XClient};
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, Credentials};
-use xkeys::verify::{verify, Need};
+use xkeys::verify::verify;
 
 /// How the fake server misbehaves.
 #[derive(Clone, Copy, Debug)]

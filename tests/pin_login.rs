@@ -9,9 +9,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Child, Stdio};
 
+use xkeys::account::{AccessLevel, Need};
 use xkeys::client::{ClientConfig, XClient};
 use xkeys::credentials::{Field, Loader};
-use xkeys::verify::{verify, AccessLevel, Need};
+use xkeys::verify::verify;
 use xkeys_sandbox::{DemoAccount, Sandbox, Scenario};
 
 use common::approve;
@@ -173,6 +174,9 @@ async fn the_flow_writes_the_bot_accounts_tokens_and_they_verify_as_that_account
         done.stdout
     );
     assert!(done.stdout.contains("log in to x.com as the BOT ACCOUNT"));
+    assert!(done
+        .stdout
+        .contains("3. Type the PIN X shows, then Enter: "));
     assert!(
         done.stdout.contains("it is now 0600"),
         "the too-open file is fixed, and it says so:\n{}",
@@ -452,6 +456,17 @@ async fn the_sandbox_mode_runs_the_whole_flow_offline() {
     assert_eq!(done.code, Some(0), "{}{}", done.stdout, done.stderr);
     assert!(done.stdout.starts_with("SANDBOX: "), "{}", done.stdout);
     assert!(done.stdout.contains(&format!("✔ Tokens for @{BOT}")));
+    // The sandbox is not X: nobody logs in to x.com, its page picks the account, it shows the PIN.
+    assert!(
+        done.stdout.contains(
+            "1. The sandbox has no x.com login: its authorize page lets you pick the account."
+        ) && done.stdout.contains("3. Type the PIN the sandbox shows"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        !done.stdout.contains("x.com as the BOT ACCOUNT") && !done.stdout.contains("PIN X shows")
+    );
     let written = std::fs::read_to_string(dir.path().join("demo.env")).unwrap();
     assert!(written.contains("X_ACCESS_TOKEN="), "{written}");
     assert!(!done

@@ -26,7 +26,11 @@ const X_HEADER: &str = r#"OAuth oauth_consumer_key="xvz1evFS4wEEPTGEFPHBog", oau
 const X_BODY: &str = "status=Hello%20Ladies%20%2b%20Gentlemen%2c%20a%20signed%20OAuth%20request%21";
 const X_BASE_TAIL: &str = "%2F1.1%2Fstatuses%2Fupdate.json&include_entities%3Dtrue%26oauth_consumer_key%3Dxvz1evFS4wEEPTGEFPHBog%26oauth_nonce%3DkYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg%26oauth_signature_method%3DHMAC-SHA1%26oauth_timestamp%3D1318622958%26oauth_token%3D370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb%26oauth_version%3D1.0%26status%3DHello%2520Ladies%2520%252B%2520Gentlemen%252C%2520a%2520signed%2520OAuth%2520request%2521";
 
-/// shared/x-api/signature-examples.json: FACTS §0.4 and RFC 5849 §1.2, as on the wire.
+/// Published signatures, as on the wire: X's example in
+/// <https://docs.x.com/fundamentals/authentication/oauth-1-0a/creating-a-signature> (for `api.x.com`,
+/// and for `api.twitter.com` as reqwest-oauth1's own test has it), the two requests of
+/// <https://docs.x.com/x-for-websites/log-in-with-x/guides/implementing-sign-in-with-x>, and
+/// RFC 5849 §1.2.
 fn examples() -> Vec<Example> {
     vec![
         Example {
@@ -575,9 +579,9 @@ async fn the_timestamp_window_is_configurable() {
     assert_eq!(ct, "application/json; charset=utf-8");
 }
 
-/// STACK.md pitfall 8: reqwest-oauth1 0.3 signs a request with both a URL query and a form body
-/// over the query only. The sandbox refuses it and says so; a body changed after signing is a
-/// plain mismatch; all parameters in the body verify.
+/// reqwest-oauth1 0.3.0 signs a request with both a URL query and a form body over the query
+/// only. The sandbox refuses it and says so; a body changed after signing is a plain mismatch;
+/// all parameters in the body verify.
 #[tokio::test]
 async fn a_form_body_left_out_of_the_signature_is_explained() {
     let sb = Sandbox::start().await.expect("sandbox");

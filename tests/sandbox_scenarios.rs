@@ -1,5 +1,6 @@
 //! Every scenario answers with X's status, problem `type`/`reason` and headers; the
-//! endpoints answer with X's shapes (FACTS §2-§4, observed-bodies.json).
+//! endpoints answer with X's shapes (the sources are cited beside each body in the sandbox's
+//! `x` module).
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

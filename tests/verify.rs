@@ -6,10 +6,11 @@ mod common;
 
 use std::time::Duration;
 
+use xkeys::account::{AccessLevel, Need};
 use xkeys::api_error::{ProblemKind, Retry};
 use xkeys::client::{ClientConfig, XClient};
 use xkeys::credentials::{AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, Credentials};
-use xkeys::verify::{verify, AccessLevel, Need, Verdict};
+use xkeys::verify::{verify, Verdict};
 use xkeys_sandbox::{Account, DemoAccount, Sandbox, SandboxConfig, Scenario};
 
 /// What each scenario must give for the guide's need ('Read and write and Direct message').

@@ -406,6 +406,92 @@ async fn standard_input_is_read_when_the_format_is_named() {
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quoted_csv_fields_may_span_lines_and_an_unclosed_quote_stops_at_its_line() {
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .without_demo_accounts()
+            .accounts((0..3).map(|i| account(i, Scenario::FullAccess))),
+    )
+    .await
+    .unwrap();
+    let base = sandbox.base_url();
+    let (k0, k1) = (keys(0), keys(1));
+    // A label over three lines, a blank line, then a row on line 6.
+    let input = format!(
+        "access_token,access_token_secret,label\n\
+         {},{},\"first line\nsecond, with a comma\nthird\"\n\n{}",
+        k0.access_token,
+        k0.access_token_secret,
+        csv_row(1, "bob")
+    );
+    let run1 = run(base, "t.csv", input, &[]).await;
+    assert_eq!(run1.code, Some(0), "{}{}", run1.stdout, run1.stderr);
+    let rows = lines(&run1);
+    assert_eq!(rows.len(), 2, "{}", run1.stdout);
+    assert_eq!((&rows[0]["line"], &rows[1]["line"]), (&2.into(), &6.into()));
+    assert_eq!(rows[0]["label"], "first line\nsecond, with a comma\nthird");
+    assert_eq!(
+        (&rows[0]["verdict"], &rows[1]["verdict"]),
+        (&"ok".into(), &"ok".into())
+    );
+    // A quote that never closes would make the rest of the file one row: reading stops at its line,
+    // after the rows before it, without echoing it.
+    let filler = csv_row(2, "carol").repeat(1000);
+    let input = format!(
+        "access_token,access_token_secret,label\n{}\"{},{},never closed\n{filler}",
+        csv_row(1, "bob"),
+        k1.access_token,
+        k1.access_token_secret
+    );
+    let run2 = run(base, "t.csv", input, &[]).await;
+    assert_eq!(run2.code, Some(1), "{}{}", run2.stdout, run2.stderr);
+    assert_eq!(lines(&run2).len(), 1, "{}", run2.stdout);
+    assert!(
+        run2.stderr
+            .contains("✘ stopped: the CSV row that starts on line 3 is longer than 65536 bytes"),
+        "{}",
+        run2.stderr
+    );
+    assert_no_secret(&run1, 0..2);
+    assert_no_secret(&run2, 0..3);
+}
+
+#[test]
+fn on_the_sandbox_scenario_sets_the_rows_that_name_none() {
+    // The sample's unlabelled-scenario rows (alice, and grace, a duplicate) get --scenario's.
+    let out = common::example("verify_many", common::root())
+        .args([
+            "--sandbox",
+            "--scenario",
+            "revoked",
+            "examples/data/accounts.csv",
+        ])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = common::texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let verdict = |label: &str| {
+        rows.iter()
+            .find(|r| r["label"] == label)
+            .map(|r| r["verdict"].as_str().unwrap_or_default().to_string())
+    };
+    assert_eq!(
+        verdict("alice").as_deref(),
+        Some("keys-rejected"),
+        "{stdout}"
+    );
+    assert_eq!(
+        verdict("bob (read-only)").as_deref(),
+        Some("ok"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn without_app_keys_it_says_which_and_how_to_try_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -143,7 +143,7 @@ async fn full_access_posts_then_deletes_the_post() {
         .delete(&format!("/2/tweets/{FIRST_ID}"))
         .await
         .unwrap();
-    assert_eq!(gone.status, 404, "the post was deleted: {}", gone.body);
+    assert_eq!(gone.status, 404, "the post was deleted: {}", gone.body());
     assert_eq!(remaining(&gone), 48, "the example sent one DELETE");
     let post = client
         .post_json("/2/tweets", &serde_json::json!({"text": "counting"}))

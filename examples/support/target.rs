@@ -1,13 +1,169 @@
 //! Where an example's requests go: your own keys (environment or `.env`, checked offline first) to
-//! X, or a sandbox scenario's demo keys to a local [`Sandbox`] started for the run.
+//! X, or a sandbox scenario's demo keys to a local [`Sandbox`] started for the run. [`KeysArgs`] is
+//! the options every example that talks to X shares: `--sandbox`, `--scenario`, `--timeout` and
+//! `--env-file` (flattened into each example's own `Args`).
 
-use std::path::Path;
+use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use xkeys::check::{self, Report};
 use xkeys::client::ClientConfig;
-use xkeys::credentials::{Credentials, LoadError, Loader};
-use xkeys_sandbox::{Sandbox, SandboxConfig, SandboxError, Scenario};
+use xkeys::credentials::{
+    mask, ApiKey, ApiKeySecret, Credentials, Field, LoadError, LoadedKeys, Loader,
+};
+use xkeys_sandbox::{DemoAccount, Sandbox, SandboxConfig, SandboxError, Scenario};
+
+/// Your keys or the sandbox's, where to send, how long to wait.
+#[derive(clap::Args, Debug, Clone)]
+pub struct KeysArgs {
+    /// Use the built-in sandbox (a local X API) with demo keys instead of X
+    #[arg(long)]
+    pub sandbox: bool,
+    /// The sandbox scenario to show (with --sandbox)
+    #[arg(long, value_name = "NAME", requires = "sandbox")]
+    pub scenario: Option<Scenario>,
+    /// Seconds to wait for each of X's answers
+    #[arg(long, default_value_t = 20, value_name = "SECS")]
+    pub timeout: u64,
+    /// Read this file instead of ./.env
+    #[arg(long, value_name = "PATH")]
+    pub env_file: Option<PathBuf>,
+}
+
+/// A sandbox started for the run, and the demo account of the scenario asked for.
+pub struct Demo {
+    /// The sandbox: keep it alive while requests go out.
+    pub sandbox: Sandbox,
+    /// The scenario's demo keys.
+    pub account: DemoAccount,
+}
+
+impl KeysArgs {
+    /// The scenario asked for, or full access.
+    pub fn scenario(&self) -> Scenario {
+        self.scenario.unwrap_or(Scenario::FullAccess)
+    }
+
+    /// A loader of your keys: the environment and `--env-file` (default `./.env`).
+    pub fn loader(&self) -> Loader {
+        match &self.env_file {
+            Some(path) => Loader::new().env_file(path),
+            None => Loader::new(),
+        }
+    }
+
+    /// The `.env` an example writes to (`--env-file`, default `./.env`), and a loader of your keys
+    /// that reads it if it exists yet.
+    pub fn env_to_write(&self) -> (PathBuf, Loader) {
+        let path = self.env_file.clone().unwrap_or_else(|| ".env".into());
+        let loader = match path.exists() {
+            true => Loader::new().env_file(&path),
+            false => Loader::new().no_env_file(),
+        };
+        (path, loader)
+    }
+
+    /// The client's configuration: `X_API_BASE_URL` (or X), and `--timeout`.
+    pub fn config(&self) -> ClientConfig {
+        ClientConfig::from_env().timeout(Duration::from_secs(self.timeout))
+    }
+
+    /// Starts a sandbox whose slow scenario outlasts `--timeout`, and points `config` at it.
+    ///
+    /// # Errors
+    /// The sandbox can't start.
+    pub async fn demo(&self, config: &mut ClientConfig) -> Result<Demo, SandboxError> {
+        let slow = Duration::from_secs(self.timeout + 5);
+        let sandbox = Sandbox::start_with(SandboxConfig::default().slow_delay(slow)).await?;
+        *config = config.clone().base_url(sandbox.base_url());
+        let account = sandbox.demo(self.scenario()).clone();
+        Ok(Demo { sandbox, account })
+    }
+
+    /// The app's API Key and Secret: with `--sandbox` (or `demo`), the scenario's demo app's on a
+    /// sandbox started for the run (`config` then points at it); else `loaded`'s, if both are set.
+    ///
+    /// # Errors
+    /// The sandbox can't start.
+    ///
+    /// # Security
+    /// The API Key Secret goes to the signer only.
+    pub async fn app_keys(
+        &self,
+        loaded: &LoadedKeys,
+        demo: bool,
+        config: &mut ClientConfig,
+    ) -> Result<(Option<Demo>, Option<(ApiKey, ApiKeySecret)>), SandboxError> {
+        if self.sandbox || demo {
+            let demo = self.demo(config).await?;
+            let app = &demo.account;
+            let keys = (
+                ApiKey::new(&app.api_key),
+                ApiKeySecret::new(&app.api_key_secret),
+            );
+            return Ok((Some(demo), Some(keys)));
+        }
+        let value = |f| loaded.effective(f).map(|v| v.expose_value().to_string());
+        let keys = value(Field::ApiKey).zip(value(Field::ApiKeySecret));
+        Ok((
+            None,
+            keys.map(|(k, s)| (ApiKey::new(k), ApiKeySecret::new(s))),
+        ))
+    }
+
+    /// [`KeysArgs::target`] for `--sandbox` or your keys; when there is none, prints why (and, if
+    /// keys are missing, `try_it`: the command that tries the sandbox) and gives exit status 1.
+    ///
+    /// # Security
+    /// As [`KeysArgs::target`].
+    pub async fn target_or_exit(&self, try_it: &str) -> Result<Target, ExitCode> {
+        self.target(self.sandbox).await.map_err(|e| {
+            println!("{e}");
+            if e.keys_missing() {
+                println!("No keys yet? Try the sandbox: {try_it}");
+            }
+            ExitCode::from(1)
+        })
+    }
+
+    /// Your four keys, checked offline; or, with `sandbox`, that scenario's demo keys and a sandbox.
+    ///
+    /// # Errors
+    /// [`TargetError::Check`] with the offline report when keys are missing or wrong; a `.env`
+    /// named explicitly that can't be read; a sandbox that can't start.
+    ///
+    /// # Security
+    /// The credentials returned hold the secrets: they go to the signer only.
+    pub async fn target(&self, sandbox: bool) -> Result<Target, TargetError> {
+        let mut config = self.config();
+        let mut describe = config.base_url_str().to_string();
+        let (loader, demo) = if sandbox {
+            let demo = self.demo(&mut config).await?;
+            let loader = Loader::new()
+                .no_env_file()
+                .environment(demo.account.environment());
+            describe = format!("the SANDBOX (scenario '{}'), not X", self.scenario());
+            (loader, Some(demo))
+        } else {
+            (self.loader(), None)
+        };
+        let loaded = loader.load()?;
+        let report = check::check(&loaded);
+        if report.has_errors() || !report.is_complete() {
+            return Err(TargetError::Check(Box::new(report)));
+        }
+        let credentials = loaded
+            .credentials()
+            .map_err(|_| TargetError::Check(Box::new(report)))?;
+        Ok(Target {
+            credentials,
+            config,
+            sandbox: demo.map(|d| d.sandbox),
+            describe,
+        })
+    }
+}
 
 /// The keys to sign with and where to send the requests.
 #[derive(Debug)]
@@ -20,6 +176,15 @@ pub struct Target {
     pub sandbox: Option<Sandbox>,
     /// Where the requests go, in words for a report.
     pub describe: String,
+}
+
+impl Target {
+    /// "with API Key Xa1b… and Access Token 1790…": the public halves, masked.
+    pub fn signed_with(&self) -> String {
+        let c = &self.credentials;
+        let (key, token) = (mask(c.api_key.as_str()), mask(c.access_token.as_str()));
+        format!("with API Key {key} and Access Token {token}")
+    }
 }
 
 /// Why there is nothing to send requests with.
@@ -38,50 +203,9 @@ pub enum TargetError {
     Sandbox(#[from] SandboxError),
 }
 
-/// Your keys from the environment and `env_file` (default `./.env`), checked offline; or, with
-/// `sandbox`, that scenario's demo keys and a sandbox whose slow scenario outlasts `timeout`.
-///
-/// # Errors
-/// [`TargetError::Check`] with the offline report when keys are missing or wrong; a `.env` named
-/// explicitly that can't be read; a sandbox that can't start.
-///
-/// # Security
-/// The credentials returned hold the secrets: they go to the signer only.
-pub async fn target(
-    env_file: Option<&Path>,
-    sandbox: Option<Scenario>,
-    timeout: Duration,
-) -> Result<Target, TargetError> {
-    let mut config = ClientConfig::from_env().timeout(timeout);
-    let mut describe = config.base_url_str().to_string();
-    let mut started = None;
-    let loader = match (sandbox, env_file) {
-        (Some(scenario), _) => {
-            let slow = SandboxConfig::default().slow_delay(timeout + Duration::from_secs(5));
-            let sb = Sandbox::start_with(slow).await?;
-            let loader = Loader::new()
-                .no_env_file()
-                .environment(sb.demo(scenario).environment());
-            config = config.base_url(sb.base_url());
-            describe = format!("the SANDBOX (scenario '{scenario}'), not X");
-            started = Some(sb);
-            loader
-        }
-        (None, Some(path)) => Loader::new().env_file(path),
-        (None, None) => Loader::new(),
-    };
-    let loaded = loader.load()?;
-    let report = check::check(&loaded);
-    if report.has_errors() || !report.is_complete() {
-        return Err(TargetError::Check(Box::new(report)));
+impl TargetError {
+    /// Whether keys are missing (rather than wrong): then trying the sandbox is the next step.
+    pub fn keys_missing(&self) -> bool {
+        matches!(self, TargetError::Check(report) if !report.is_complete())
     }
-    let credentials = loaded
-        .credentials()
-        .map_err(|_| TargetError::Check(Box::new(report)))?;
-    Ok(Target {
-        credentials,
-        config,
-        sandbox: started,
-        describe,
-    })
 }

@@ -1,166 +1,13 @@
-//! Apps, users and tokens the sandbox knows, its scenarios, and deterministic demo keys.
-//!
-//! Key shapes follow FACTS §1: API Key 25 alnum, API Key Secret 50 alnum, Access Token
-//! `<19-digit user id>-<alnum>` 50 chars, Access Token Secret 45 alnum, Bearer Token
-//! 21 `A`s + … (110 chars decoded), URL-encoded so it always holds `%3D`.
+//! The accounts the sandbox serves (an app, its user and the user's token), their permission
+//! levels, and the demo account of each scenario.
 
 use std::fmt;
 
-use sha1::{Digest, Sha1};
+use crate::keys::{alnum, bearer, snowflake};
+use crate::scenario::Scenario;
 
-const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// One behaviour of X the sandbox can simulate; each demo account has one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Scenario {
-    /// Everything works: 'Read and write and Direct message' permission.
-    FullAccess,
-    /// Token created before the app got write permission: reads work, writes get 403.
-    ReadOnly,
-    /// 'Read and write' without Direct Messages: DMs get 403.
-    ReadWrite,
-    /// The token was invalidated: 401 (v1.1 code 89).
-    Revoked,
-    /// The app is not enrolled: 403 `client-forbidden`, reason `client-not-enrolled`.
-    AppNotEnrolled,
-    /// The user has no pay-per-use developer account: 403 `client-forbidden`, reason `user-not-enrolled`.
-    UserNotEnrolled,
-    /// The pay-per-use balance is empty: 402 `CreditsDepleted`.
-    CreditsDepleted,
-    /// Every call is over its rate limit: 429 with `x-rate-limit-remaining: 0`.
-    RateLimited,
-    /// The server's clock runs ahead of yours: correctly signed requests get 401.
-    ClockSkew,
-    /// Every post is a duplicate: 403 duplicate content.
-    DuplicatePost,
-    /// v1.1 endpoints are not in your access level: 403 code 453.
-    V1Unavailable,
-    /// X fails: 500.
-    ServerError,
-    /// X is overloaded: 503.
-    ServiceUnavailable,
-    /// Every response is delayed (default 30 s): for client timeout tests.
-    Slow,
-}
-
-impl Scenario {
-    /// Every scenario, in the order the book's table lists them.
-    pub const ALL: &'static [Scenario] = &[
-        Scenario::FullAccess,
-        Scenario::ReadOnly,
-        Scenario::ReadWrite,
-        Scenario::Revoked,
-        Scenario::AppNotEnrolled,
-        Scenario::UserNotEnrolled,
-        Scenario::CreditsDepleted,
-        Scenario::RateLimited,
-        Scenario::ClockSkew,
-        Scenario::DuplicatePost,
-        Scenario::V1Unavailable,
-        Scenario::ServerError,
-        Scenario::ServiceUnavailable,
-        Scenario::Slow,
-    ];
-
-    /// The kebab-case name, e.g. `"read-only"`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Scenario::FullAccess => "full-access",
-            Scenario::ReadOnly => "read-only",
-            Scenario::ReadWrite => "read-write",
-            Scenario::Revoked => "revoked",
-            Scenario::AppNotEnrolled => "app-not-enrolled",
-            Scenario::UserNotEnrolled => "user-not-enrolled",
-            Scenario::CreditsDepleted => "credits-depleted",
-            Scenario::RateLimited => "rate-limited",
-            Scenario::ClockSkew => "clock-skew",
-            Scenario::DuplicatePost => "duplicate-post",
-            Scenario::V1Unavailable => "v1-unavailable",
-            Scenario::ServerError => "server-error",
-            Scenario::ServiceUnavailable => "service-unavailable",
-            Scenario::Slow => "slow",
-        }
-    }
-
-    /// The scenario with this kebab-case name.
-    pub fn from_name(name: &str) -> Option<Scenario> {
-        Scenario::ALL.iter().copied().find(|s| s.name() == name)
-    }
-
-    /// One line saying what the scenario simulates.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Scenario::FullAccess => "keys with 'Read and write and Direct message' permission: everything works",
-            Scenario::ReadOnly => "a token created before the app got write permission: reads work, writes are refused",
-            Scenario::ReadWrite => "'Read and write' without Direct Messages: posts work, DMs are refused",
-            Scenario::Revoked => "a token that was revoked or regenerated",
-            Scenario::AppNotEnrolled => "an app not moved into the Pay-per-use package",
-            Scenario::UserNotEnrolled => "a user without a pay-per-use developer account",
-            Scenario::CreditsDepleted => "a pay-per-use account with no credits left",
-            Scenario::RateLimited => "a user over the rate limit of every endpoint",
-            Scenario::ClockSkew => "a server clock one hour ahead of yours: signatures look stale",
-            Scenario::DuplicatePost => "every post is refused as duplicate content",
-            Scenario::V1Unavailable => "an access level without the v1.1 endpoints",
-            Scenario::ServerError => "X failing with 500 Internal Server Error",
-            Scenario::ServiceUnavailable => "X overloaded: 503 Service Unavailable",
-            Scenario::Slow => "X answering slowly (30 s by default): test your timeouts",
-        }
-    }
-
-    /// The username of this scenario's demo user (at most 15 characters, as on X).
-    fn demo_username(self) -> &'static str {
-        match self {
-            Scenario::FullAccess => "xkeys_full",
-            Scenario::ReadOnly => "xkeys_readonly",
-            Scenario::ReadWrite => "xkeys_readwrite",
-            Scenario::Revoked => "xkeys_revoked",
-            Scenario::AppNotEnrolled => "xkeys_noapp",
-            Scenario::UserNotEnrolled => "xkeys_nouser",
-            Scenario::CreditsDepleted => "xkeys_nocredits",
-            Scenario::RateLimited => "xkeys_ratelimit",
-            Scenario::ClockSkew => "xkeys_skew",
-            Scenario::DuplicatePost => "xkeys_dupe",
-            Scenario::V1Unavailable => "xkeys_nov1",
-            Scenario::ServerError => "xkeys_error",
-            Scenario::ServiceUnavailable => "xkeys_down",
-            Scenario::Slow => "xkeys_slow",
-        }
-    }
-}
-
-/// An unknown scenario name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown scenario '{0}': the sandbox has {names}", names = Scenario::ALL.iter().map(|s| s.name()).collect::<Vec<_>>().join(", "))]
-pub struct UnknownScenario(pub String);
-
-impl std::str::FromStr for Scenario {
-    type Err = UnknownScenario;
-
-    /// The scenario with this kebab-case name, e.g. `"read-only"`.
-    fn from_str(name: &str) -> Result<Scenario, UnknownScenario> {
-        Scenario::from_name(name).ok_or_else(|| UnknownScenario(name.to_string()))
-    }
-}
-
-/// `--scenario NAME` in the sandbox's and the examples' command lines, with every name in `--help`.
-impl clap::ValueEnum for Scenario {
-    fn value_variants<'a>() -> &'a [Scenario] {
-        Scenario::ALL
-    }
-
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()).help(self.describe()))
-    }
-}
-
-impl fmt::Display for Scenario {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// An OAuth 1.0a permission level, as X reports it in `x-access-level` (FACTS §2.3).
+/// An OAuth 1.0a permission level, as X reports it in the `x-access-level` header
+/// (seen e.g. in plhery/node-twitter-api-v2#469).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessLevel {
     /// 'Read only': `x-access-level: read`.
@@ -264,7 +111,9 @@ impl Account {
         );
         account.scenario = scenario;
         let (token, app) = match scenario {
-            // FACTS §7 #1: the token keeps the level it was created with; the app moved on.
+            // A token keeps the permission it was created with while the app moved on ("Changing
+            // permissions requires users to re-authorize your app",
+            // https://docs.x.com/fundamentals/developer-apps).
             Scenario::ReadOnly => (AccessLevel::Read, AccessLevel::ReadWrite),
             Scenario::ReadWrite => (AccessLevel::ReadWrite, AccessLevel::ReadWrite),
             _ => (
@@ -390,21 +239,20 @@ impl Account {
 
 impl fmt::Debug for Account {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Account")
-            .field("api_key", &mask(&self.api_key))
-            .field("api_key_secret", &Redacted)
-            .field("access_token", &mask(&self.access_token))
-            .field("access_token_secret", &Redacted)
-            .field("bearer_token", &Redacted)
-            .field("user_id", &self.user_id)
-            .field("username", &self.username)
-            .field("access_level", &self.access_level)
-            .field("scenario", &self.scenario)
-            .finish()
+        keys(
+            &mut f.debug_struct("Account"),
+            &self.api_key,
+            &self.access_token,
+        )
+        .field("user_id", &self.user_id)
+        .field("username", &self.username)
+        .field("access_level", &self.access_level)
+        .field("scenario", &self.scenario)
+        .finish()
     }
 }
 
-/// The keys and identity of a demo account: fake but well-formed (FACTS §1).
+/// The keys and identity of a demo account: fake, but shaped like X's.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DemoAccount {
     /// The scenario this account simulates.
@@ -444,20 +292,33 @@ impl DemoAccount {
 
 impl fmt::Debug for DemoAccount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DemoAccount")
-            .field("scenario", &self.scenario)
-            .field("api_key", &mask(&self.api_key))
-            .field("api_key_secret", &Redacted)
-            .field("access_token", &mask(&self.access_token))
-            .field("access_token_secret", &Redacted)
-            .field("bearer_token", &Redacted)
-            .field("user_id", &self.user_id)
-            .field("username", &self.username)
-            .field("name", &self.name)
-            .finish()
+        keys(
+            f.debug_struct("DemoAccount")
+                .field("scenario", &self.scenario),
+            &self.api_key,
+            &self.access_token,
+        )
+        .field("user_id", &self.user_id)
+        .field("username", &self.username)
+        .field("name", &self.name)
+        .finish()
     }
 }
 
+/// The five keys in `Debug`: the API Key and Access Token masked, the secrets redacted.
+fn keys<'d, 'a, 'b: 'a>(
+    d: &'d mut fmt::DebugStruct<'a, 'b>,
+    api_key: &str,
+    access_token: &str,
+) -> &'d mut fmt::DebugStruct<'a, 'b> {
+    d.field("api_key", &mask(api_key))
+        .field("api_key_secret", &Redacted)
+        .field("access_token", &mask(access_token))
+        .field("access_token_secret", &Redacted)
+        .field("bearer_token", &Redacted)
+}
+
+/// Shows `[REDACTED]` in place of a secret.
 struct Redacted;
 
 impl fmt::Debug for Redacted {
@@ -470,92 +331,6 @@ impl fmt::Debug for Redacted {
 pub(crate) fn mask(id: &str) -> String {
     let head: String = id.chars().take(4).collect();
     format!("{head}…")
-}
-
-/// An endless deterministic byte stream: SHA-1 of `"<seed>:<block>"`.
-struct Stream {
-    seed: String,
-    block: u32,
-    buf: [u8; 20],
-    pos: usize,
-}
-
-impl Stream {
-    fn new(seed: &str) -> Stream {
-        Stream {
-            seed: seed.to_string(),
-            block: 0,
-            buf: [0; 20],
-            pos: 20,
-        }
-    }
-
-    fn next_byte(&mut self) -> u8 {
-        if self.pos == self.buf.len() {
-            let mut hasher = Sha1::new();
-            hasher.update(self.seed.as_bytes());
-            hasher.update(b":");
-            hasher.update(self.block.to_be_bytes());
-            self.buf.copy_from_slice(&hasher.finalize());
-            self.block += 1;
-            self.pos = 0;
-        }
-        let b = self.buf[self.pos];
-        self.pos += 1;
-        b
-    }
-
-    /// A uniform value below `n` (rejection sampling, so base62 stays unbiased).
-    fn below(&mut self, n: u8) -> u8 {
-        let limit = 256 - (256 % n as u16);
-        loop {
-            let b = self.next_byte();
-            if (b as u16) < limit {
-                return b % n;
-            }
-        }
-    }
-}
-
-/// `n` base62 characters derived from `seed`.
-pub(crate) fn alnum(seed: &str, n: usize) -> String {
-    let mut s = Stream::new(seed);
-    (0..n)
-        .map(|_| BASE62[s.below(62) as usize] as char)
-        .collect()
-}
-
-/// A 19-digit snowflake-style user id (a 2019-2025 account) derived from `seed`.
-pub(crate) fn snowflake(seed: &str) -> String {
-    let mut s = Stream::new(seed);
-    let mut id = String::from("1");
-    id.push((b'2' + s.below(7)) as char);
-    for _ in 0..17 {
-        id.push((b'0' + s.below(10)) as char);
-    }
-    id
-}
-
-/// A Bearer Token derived from `seed`: 110 chars decoded (FACTS §1), then URL-encoded.
-pub(crate) fn bearer(seed: &str) -> String {
-    let mut s = Stream::new(seed);
-    let mut decoded = "A".repeat(21);
-    for _ in 0..4 {
-        decoded.push(BASE62[s.below(62) as usize] as char);
-    }
-    decoded.push_str("AAAAAAA");
-    for _ in 0..27 {
-        decoded.push(BASE64[s.below(64) as usize] as char);
-    }
-    decoded.push('=');
-    for _ in 0..50 {
-        decoded.push(BASE62[s.below(62) as usize] as char);
-    }
-    decoded
-        .replace('%', "%25")
-        .replace('+', "%2B")
-        .replace('/', "%2F")
-        .replace('=', "%3D")
 }
 
 #[cfg(test)]
@@ -585,15 +360,6 @@ mod tests {
             assert!(a.username.len() <= 15);
             assert_eq!(a, Account::demo(scenario).to_demo());
         }
-    }
-
-    #[test]
-    fn names_round_trip() {
-        for &s in Scenario::ALL {
-            assert_eq!(Scenario::from_name(s.name()), Some(s));
-        }
-        assert_eq!(Scenario::from_name("nope"), None);
-        assert_eq!(Scenario::ReadOnly.name(), "read-only");
     }
 
     #[test]

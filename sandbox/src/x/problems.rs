@@ -1,26 +1,29 @@
-//! X's response bodies, byte for byte as observed (shared/x-api/openapi-excerpts/observed-bodies.json).
+//! X's error bodies, byte for byte as they were seen in real responses (each cites where).
 //!
-//! v2 errors are top-level problem objects, not the playground's `errors[]` envelope (FACTS §3.2).
-//! Bodies marked "inferred" follow the observed `about:blank` pattern; no real one was recorded.
+//! v2 errors are top-level problem objects (RFC 7807), not the `errors[]` envelope X's own
+//! emulator, xdevplatform/playground, wraps them in. Bodies marked "inferred" follow the observed
+//! `about:blank` pattern; no real one was recorded.
 
-/// observed-bodies `v2_unauthorized` (xurl#8).
+/// 401 on v2 (xdevplatform/xurl#8).
 pub(crate) const UNAUTHORIZED: &str =
     r#"{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}"#;
 
-/// observed-bodies `v2_oauth1_permissions`.
+/// 403 when the token's permission is too low (public logs of `POST /2/tweets`, 2025-2026; also
+/// seen with the `https://api.x.com/2/problems/` prefix).
 pub(crate) const OAUTH1_PERMISSIONS: &str = r#"{"title":"Forbidden","status":403,"detail":"Your client app is not configured with the appropriate oauth1 app permissions for this endpoint.","type":"https://api.twitter.com/2/problems/oauth1-permissions"}"#;
 
-/// observed-bodies `v2_unsupported_auth_app_only_on_user_endpoint` (two spaces after "endpoint.").
+/// 403 for a Bearer Token on a user-context endpoint (plhery/node-twitter-api-v2#475,
+/// xdevplatform/bookmarks-search#10); two spaces after "endpoint.".
 pub(crate) const UNSUPPORTED_AUTHENTICATION: &str = r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#;
 
-/// observed-bodies `v2_duplicate_tweet`.
+/// 403 for a duplicate post (akrherz/iembot#163, sferik/x-ruby#24).
 pub(crate) const DUPLICATE: &str = r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403}"#;
 
-/// observed-bodies `v2_forbidden_generic`.
+/// The generic 403 (plhery/node-twitter-api-v2#434).
 pub(crate) const FORBIDDEN: &str =
     r#"{"title":"Forbidden","type":"about:blank","status":403,"detail":"Forbidden"}"#;
 
-/// observed-bodies `v2_too_many_requests`.
+/// 429 on v2 (blorm-network/ZerePy#73).
 pub(crate) const TOO_MANY_REQUESTS: &str = r#"{"title":"Too Many Requests","detail":"Too Many Requests","type":"about:blank","status":429}"#;
 
 /// Inferred from the `about:blank` pattern.
@@ -33,50 +36,56 @@ pub(crate) const SERVICE_UNAVAILABLE: &str = r#"{"title":"Service Unavailable","
 pub(crate) const NOT_FOUND: &str =
     r#"{"title":"Not Found","detail":"Not Found","type":"about:blank","status":404}"#;
 
-/// observed-bodies `v1_32_could_not_authenticate`.
+/// v1.1 code 32, HTTP 401 (twitter/twurl#70).
 pub(crate) const V1_32: &str =
     r#"{"errors":[{"code":32,"message":"Could not authenticate you."}]}"#;
 
-/// observed-bodies `v1_89_invalid_or_expired_token`.
+/// v1.1 code 89, HTTP 401 (tweepy/tweepy#1960;
+/// <https://docs.x.com/fundamentals/authentication/oauth-2-0/application-only>).
 pub(crate) const V1_89: &str = r#"{"errors":[{"message":"Invalid or expired token","code":89}]}"#;
 
-/// observed-bodies `v1_135_timestamp_out_of_bounds`.
+/// v1.1 code 135, HTTP 401 (ttezel/twit#130, abraham/twitteroauth#223).
 pub(crate) const V1_135: &str = r#"{"errors":[{"message":"Timestamp out of bounds","code":135}]}"#;
 
-/// The v1.1 rate-limit body the docs show (observed-bodies `v2_too_many_requests` notes).
+/// The v1.1 rate-limit body <https://docs.x.com/x-api/fundamentals/rate-limits> shows.
 pub(crate) const V1_88: &str = r#"{"errors":[{"code":88,"message":"Rate limit exceeded"}]}"#;
 
-/// observed-bodies `v1_99_oauth2_token_unable_to_verify`.
+/// v1.1 code 99 from `/oauth2/token`, HTTP 403
+/// (<https://docs.x.com/fundamentals/authentication/oauth-2-0/application-only>).
 pub(crate) const V1_99: &str = r#"{"errors":[{"code":99,"label":"authenticity_token_error","message":"Unable to verify your credentials"}]}"#;
 
-/// FACTS §3.4 code 215 (HTTP 400).
+/// v1.1 code 215, HTTP 400 (christian-fei/twitter-oauth-login-in-nodejs#4).
 pub(crate) const V1_215: &str = r#"{"errors":[{"code":215,"message":"Bad Authentication data."}]}"#;
 
-/// FACTS §3.4 code 417 (HTTP 401).
+/// v1.1 code 417, HTTP 401 (the v1.1 code table of
+/// <https://docs.x.com/x-api/fundamentals/response-codes-and-errors>, 2025 version).
 pub(crate) const V1_417: &str = r#"{"errors":[{"code":417,"message":"Desktop applications only support the oauth_callback value 'oob'"}]}"#;
 
-/// observed-bodies `v1_453_subset_of_endpoints`.
+/// v1.1 code 453, HTTP 403 (tweepy/tweepy#2137, nicknochnack/TwitterPresidentialDebate#1).
 pub(crate) const V1_453: &str = r#"{"errors":[{"message":"You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you may need a different access level. You can learn more here: https://developer.twitter.com/en/portal/product","code":453}]}"#;
 
-/// observed-bodies `v2_client_not_enrolled` with the app's numeric id.
+/// 403 `client-not-enrolled` with the app's numeric id (xdevplatform/samples#160,
+/// plhery/node-twitter-api-v2#487).
 pub(crate) fn client_not_enrolled(client_id: &str) -> String {
     format!(
         r#"{{"client_id":"{client_id}","detail":"When authenticating requests to the Twitter API v2 endpoints, you must use keys and tokens from a Twitter developer App that is attached to a Project. You can create a project via the developer portal.","registration_url":"https://developer.twitter.com/en/docs/projects/overview","title":"Client Forbidden","required_enrollment":"Appropriate Level of API Access","reason":"client-not-enrolled","type":"https://api.twitter.com/2/problems/client-forbidden"}}"#
     )
 }
 
-/// observed-bodies `v2_user_not_enrolled_pay_per_use`; `required_enrollment` was truncated in
-/// the source, so the sandbox uses the value seen on `client-not-enrolled`.
+/// 403 `user-not-enrolled` (cursor/plugins#270); `required_enrollment` was cut off in that
+/// report, so the sandbox uses the value seen on `client-not-enrolled`.
 pub(crate) const USER_NOT_ENROLLED: &str = r#"{"type":"https://api.x.com/2/problems/client-forbidden","title":"Client Forbidden","detail":"This request is billed to the authenticated user. Create a developer account at the Developer Console and enroll it in Pay-per-use.","reason":"user-not-enrolled","registration_url":"https://console.x.com","required_enrollment":"Appropriate Level of API Access"}"#;
 
-/// observed-bodies `v2_credits_depleted`: 185 bytes with a 19-digit account id (FACTS §3.3).
+/// 402 `CreditsDepleted`: 185 bytes with a 19-digit account id, the `content-length` of the real
+/// responses in tryethernal/ethernal#1290.
 pub(crate) fn credits_depleted(account_id: &str) -> String {
     format!(
         r#"{{"title":"CreditsDepleted","detail":"Your enrolled account [{account_id}] does not have any credits to fulfill this request.","type":"https://api.twitter.com/2/problems/credits"}}"#
     )
 }
 
-/// observed-bodies `v2_invalid_request` (schema-derived), with one error.
+/// 400 `invalid-request` with one error, after the `InvalidRequestProblem` schema of X's OpenAPI
+/// spec (xdevplatform/xdk `latest-openapi.json`).
 pub(crate) fn invalid_request(parameter: &str, value: &str, message: &str) -> String {
     let errors = serde_json::json!([{
         "parameters": { parameter: [value] },
@@ -87,7 +96,8 @@ pub(crate) fn invalid_request(parameter: &str, value: &str, message: &str) -> St
     )
 }
 
-/// A lookup that found nothing: 200 with a partial error (FACTS §3.2, last row).
+/// A lookup that found nothing: 200 with a partial error
+/// (<https://docs.x.com/x-api/fundamentals/response-codes-and-errors>).
 pub(crate) fn user_not_found(username: &str) -> String {
     serde_json::json!({
         "errors": [{

@@ -1,61 +1,40 @@
-//! Per-user and per-app rate limits with X's published 15-minute windows (FACTS §2.5).
+//! Per-user and per-app rate-limit counters in fixed windows, X's 15 minutes by default
+//! (<https://docs.x.com/x-api/fundamentals/rate-limits>). Each endpoint's limits live in its
+//! [`Spec`](crate::auth::Spec), beside its handler.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// The endpoints the sandbox rate-limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Endpoint {
-    UsersMe,
-    CreateTweet,
-    DeleteTweet,
-    SendDm,
-    UserByUsername,
-    VerifyCredentials,
-    InvalidateToken,
-}
+use super::lock;
 
 /// The length of every window: 15 minutes (X's; a sandbox can shorten it for tests).
 pub(crate) const WINDOW_SECS: i64 = 15 * 60;
 
-impl Endpoint {
-    /// Requests per 15-minute window.
-    pub(crate) fn limit(self, app_only: bool) -> u32 {
-        match self {
-            // FACTS §2.5 (docs rate-limits.mdx @HEAD).
-            Endpoint::UsersMe => 75,
-            Endpoint::CreateTweet => 100,
-            Endpoint::DeleteTweet => 50,
-            Endpoint::SendDm => 15,
-            // Not in FACTS §2.5: the long-standing published values for user lookup
-            // (300 per app, 900 per user) and v1.1 verify_credentials (75 per user).
-            Endpoint::UserByUsername if app_only => 300,
-            Endpoint::UserByUsername => 900,
-            Endpoint::VerifyCredentials => 75,
-            // X publishes no limit for revoking a token; one per window is plenty, 15 is generous.
-            Endpoint::InvalidateToken => 15,
-        }
-    }
-}
-
 /// What the rate-limit headers say for one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RateStatus {
+    /// `x-rate-limit-limit`: requests per window.
     pub(crate) limit: u32,
+    /// `x-rate-limit-remaining`.
     pub(crate) remaining: u32,
-    /// Unix seconds when the window resets.
+    /// `x-rate-limit-reset`: Unix seconds when the window resets.
     pub(crate) reset: i64,
+    /// Whether this request is over the limit (429).
     pub(crate) exceeded: bool,
 }
+
+/// (who, endpoint) → (when the window resets, requests counted in it).
+type Windows = HashMap<(String, &'static str), (i64, u32)>;
 
 /// Fixed windows per (user or app, endpoint), opened by the first request.
 pub(crate) struct RateLimiter {
     enabled: bool,
     window: i64,
-    windows: Mutex<HashMap<(String, Endpoint), (i64, u32)>>,
+    windows: Mutex<Windows>,
 }
 
 impl RateLimiter {
+    /// Counters with windows of `window` seconds; when not `enabled`, nobody is ever limited.
     pub(crate) fn new(enabled: bool, window: i64) -> RateLimiter {
         RateLimiter {
             enabled,
@@ -64,15 +43,14 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one request of `who` on `endpoint` at `now`.
+    /// Counts one request of `who` on `endpoint`, which allows `limit` per window, at `now`.
     pub(crate) fn hit(
         &self,
         who: &str,
-        endpoint: Endpoint,
-        app_only: bool,
+        endpoint: &'static str,
+        limit: u32,
         now: i64,
     ) -> RateStatus {
-        let limit = endpoint.limit(app_only);
         if !self.enabled {
             return RateStatus {
                 limit,
@@ -81,10 +59,7 @@ impl RateLimiter {
                 exceeded: false,
             };
         }
-        let mut windows = match self.windows.lock() {
-            Ok(w) => w,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let mut windows = lock(&self.windows);
         let entry = windows
             .entry((who.to_string(), endpoint))
             .or_insert((now + self.window, 0));
@@ -103,10 +78,10 @@ impl RateLimiter {
         }
     }
 
-    /// The status of a user who is always over the limit (the rate-limited scenario).
-    pub(crate) fn exhausted(&self, endpoint: Endpoint, app_only: bool, now: i64) -> RateStatus {
+    /// The status of a caller who is always over the limit (the rate-limited scenario).
+    pub(crate) fn exhausted(&self, limit: u32, now: i64) -> RateStatus {
         RateStatus {
-            limit: endpoint.limit(app_only),
+            limit,
             remaining: 0,
             reset: now + self.window,
             exceeded: true,
@@ -120,15 +95,16 @@ mod tests {
 
     #[test]
     fn counts_down_then_refuses_then_resets() {
+        const DM: &str = "POST /2/dm_conversations/with/:participant_id/messages";
         let r = RateLimiter::new(true, WINDOW_SECS);
         for i in 0..15 {
-            let s = r.hit("u", Endpoint::SendDm, false, 1000);
+            let s = r.hit("u", DM, 15, 1000);
             assert_eq!((s.remaining, s.exceeded), (14 - i, false));
             assert_eq!(s.reset, 1000 + WINDOW_SECS);
         }
-        assert!(r.hit("u", Endpoint::SendDm, false, 1001).exceeded);
-        assert!(!r.hit("other", Endpoint::SendDm, false, 1001).exceeded);
-        let s = r.hit("u", Endpoint::SendDm, false, 1000 + WINDOW_SECS);
+        assert!(r.hit("u", DM, 15, 1001).exceeded);
+        assert!(!r.hit("other", DM, 15, 1001).exceeded);
+        let s = r.hit("u", DM, 15, 1000 + WINDOW_SECS);
         assert_eq!((s.remaining, s.exceeded), (14, false));
     }
 }

@@ -1,0 +1,48 @@
+//! What the examples print when something stops them, and how they read a line typed by the user.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use xkeys::api_error::{ApiFailure, Problem};
+use xkeys::credentials::{Field, LoadedKeys};
+
+/// Prints a failed call's report (to stderr) and returns the exit status for it.
+pub fn failed(failure: &ApiFailure) -> ExitCode {
+    eprintln!("{}", failure.report());
+    ExitCode::from(failure.exit_code())
+}
+
+/// Prints a problem's explanation (to stdout, after the report's lines) and returns its exit status.
+pub fn problem(problem: &Problem) -> ExitCode {
+    println!("\n{problem}");
+    ExitCode::from(problem.kind.blame().exit_code())
+}
+
+/// The offline check of the keys that will be used (`unused` are not): prints its errors and returns
+/// exit status 1 if there are any, so that a key with a stray quote fails for a known reason.
+pub fn offline_errors(loaded: &LoadedKeys, unused: &[Field]) -> Option<ExitCode> {
+    let report = xkeys::check::check(loaded);
+    let errors: Vec<_> = report.errors_ignoring(unused).collect();
+    if errors.is_empty() {
+        return None;
+    }
+    errors.iter().for_each(|e| println!("{e}\n"));
+    println!("Stopped before contacting X: fix the errors above, then run this again.");
+    Some(ExitCode::from(1))
+}
+
+/// Prints `prompt` and reads one line from stdin ("" at its end), off the async runtime so that a
+/// sandbox in this process keeps serving meanwhile.
+///
+/// # Errors
+/// stdout or stdin failed.
+pub async fn read_line(prompt: &str) -> anyhow::Result<String> {
+    print!("{prompt}");
+    std::io::stdout().flush()?;
+    let read = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).map(|_| line)
+    });
+    read.await?.context("reading stdin")
+}

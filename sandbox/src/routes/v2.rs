@@ -1,0 +1,229 @@
+//! X API v2: the user behind the token, posts, DMs, and users by username. Each endpoint's
+//! limits are X's published ones (<https://docs.x.com/x-api/fundamentals/rate-limits>) unless
+//! its [`Spec`] says otherwise.
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use super::forbidden;
+use crate::accounts::AccessLevel;
+use crate::auth::{Api, Spec};
+use crate::http::{Call, Endpoint, Incoming, Reply};
+use crate::scenario::Scenario;
+use crate::state::Deleted;
+use crate::x::problems as p;
+use crate::x::users::{self, USER_FIELDS};
+
+/// `GET /2/users/me`: user context only, 75 per user per 15 minutes.
+pub(super) struct UsersMe;
+
+impl Endpoint for UsersMe {
+    const SPEC: Spec = Spec {
+        endpoint: "GET /2/users/me",
+        api: Api::V2,
+        needs: AccessLevel::Read,
+        per_user: 75,
+        app_only: None,
+    };
+}
+
+/// `POST /2/tweets`: 'Read and write', 100 per user per 15 minutes.
+pub(super) struct CreateTweet;
+
+impl Endpoint for CreateTweet {
+    const SPEC: Spec = Spec {
+        endpoint: "POST /2/tweets",
+        api: Api::V2,
+        needs: AccessLevel::ReadWrite,
+        per_user: 100,
+        app_only: None,
+    };
+}
+
+/// `DELETE /2/tweets/:id`: 'Read and write', 50 per user per 15 minutes.
+pub(super) struct DeleteTweet;
+
+impl Endpoint for DeleteTweet {
+    const SPEC: Spec = Spec {
+        endpoint: "DELETE /2/tweets/:id",
+        api: Api::V2,
+        needs: AccessLevel::ReadWrite,
+        per_user: 50,
+        app_only: None,
+    };
+}
+
+/// `POST /2/dm_conversations/with/:participant_id/messages`: 'Read and write and Direct
+/// message', 15 per user per 15 minutes.
+pub(super) struct SendDm;
+
+impl Endpoint for SendDm {
+    const SPEC: Spec = Spec {
+        endpoint: "POST /2/dm_conversations/with/:participant_id/messages",
+        api: Api::V2,
+        needs: AccessLevel::ReadWriteDirectMessages,
+        per_user: 15,
+        app_only: None,
+    };
+}
+
+/// `GET /2/users/by/username/:username`: user context or app-only. Not on the rate-limits page:
+/// the long-standing published values, 900 per user and 300 per app per 15 minutes.
+pub(super) struct UserByUsername;
+
+impl Endpoint for UserByUsername {
+    const SPEC: Spec = Spec {
+        endpoint: "GET /2/users/by/username/:username",
+        api: Api::V2,
+        needs: AccessLevel::Read,
+        per_user: 900,
+        app_only: Some(300),
+    };
+}
+
+/// `GET /2/users/me`: the user the token belongs to, with the `user.fields` asked for.
+pub(super) async fn users_me(call: Call<UsersMe>) -> Reply {
+    call.answer(|| {
+        let fields = user_fields(&call.request)?;
+        let user = call.user().ok_or_else(forbidden)?;
+        Ok(Reply::json(
+            StatusCode::OK,
+            users::v2(&user, &fields).to_string(),
+        ))
+    })
+    .await
+}
+
+/// `POST /2/tweets` with `{"text": "..."}`: 201 with the new post; the same text twice from one
+/// user is X's 403 duplicate.
+pub(super) async fn create_tweet(call: Call<CreateTweet>) -> Reply {
+    call.answer(|| {
+        let text = json_text(&call.request)?;
+        let token = call.token().ok_or_else(forbidden)?;
+        let duplicate = || {
+            Reply::json(StatusCode::FORBIDDEN, p::DUPLICATE)
+                .explain("this user already posted this text")
+        };
+        if call.caller.scenario() == Scenario::DuplicatePost {
+            return Err(duplicate().explain("scenario duplicate-post: every post is a duplicate"));
+        }
+        let id = call.st.post(&token.user_id, &text).ok_or_else(duplicate)?;
+        Ok(Reply::json(
+            StatusCode::CREATED,
+            json!({"data": {"edit_history_tweet_ids": [id], "id": id, "text": text}}).to_string(),
+        ))
+    })
+    .await
+}
+
+/// `DELETE /2/tweets/:id`: deletes one of the caller's own posts.
+pub(super) async fn delete_tweet(Path(id): Path<String>, call: Call<DeleteTweet>) -> Reply {
+    call.answer(|| {
+        let token = call.token().ok_or_else(forbidden)?;
+        Ok(match call.st.delete_post(&id, &token.user_id) {
+            Deleted::Missing => Reply::json(StatusCode::NOT_FOUND, p::NOT_FOUND)
+                .explain(format!("no post with id {id}")),
+            Deleted::NotYours => Reply::json(StatusCode::FORBIDDEN, p::FORBIDDEN)
+                .explain("you can only delete your own posts"),
+            Deleted::Done => Reply::json(StatusCode::OK, r#"{"data":{"deleted":true}}"#),
+        })
+    })
+    .await
+}
+
+/// `POST /2/dm_conversations/with/:participant_id/messages` with `{"text": "..."}`: 201 with the
+/// conversation (the two ids, lower first) and a fresh event id.
+pub(super) async fn send_dm(Path(participant): Path<String>, call: Call<SendDm>) -> Reply {
+    call.answer(|| {
+        // X's OpenAPI spec: participant_id matches ^[0-9]{1,19}$.
+        if participant.is_empty()
+            || participant.len() > 19
+            || !participant.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(Reply::json(
+                StatusCode::BAD_REQUEST,
+                p::invalid_request(
+                    "participant_id",
+                    &participant,
+                    &format!("The `participant_id` path parameter value [{participant}] does not match ^[0-9]{{1,19}}$"),
+                ),
+            ));
+        }
+        json_text(&call.request)?;
+        let token = call.token().ok_or_else(forbidden)?;
+        let (low, high) = numeric_order(&token.user_id, &participant);
+        Ok(Reply::json(
+            StatusCode::CREATED,
+            json!({"data": {"dm_conversation_id": format!("{low}-{high}"), "dm_event_id": call.st.next_id()}})
+                .to_string(),
+        ))
+    })
+    .await
+}
+
+/// `GET /2/users/by/username/:username`: the user, or 200 with X's partial "not found" error.
+pub(super) async fn user_by_username(
+    Path(username): Path<String>,
+    call: Call<UserByUsername>,
+) -> Reply {
+    call.answer(|| {
+        let fields = user_fields(&call.request)?;
+        let user = call
+            .st
+            .user_id_of(&username)
+            .and_then(|id| call.st.user(&id));
+        Ok(match user {
+            Some(user) => Reply::json(StatusCode::OK, users::v2(&user, &fields).to_string()),
+            None => Reply::json(StatusCode::OK, p::user_not_found(&username)),
+        })
+    })
+    .await
+}
+
+/// Parses `user.fields`; an unknown value gives X's 400 invalid-request.
+fn user_fields(request: &Incoming) -> Result<Vec<String>, Reply> {
+    let Some(raw) = request.query_param("user.fields") else {
+        return Ok(Vec::new());
+    };
+    let mut fields = Vec::new();
+    for f in raw.split(',').filter(|f| !f.is_empty()) {
+        if !USER_FIELDS.contains(&f) {
+            return Err(Reply::json(
+                StatusCode::BAD_REQUEST,
+                p::invalid_request(
+                    "user.fields",
+                    f,
+                    &format!(
+                        "The `user.fields` query parameter value [{f}] is not one of [{}]",
+                        USER_FIELDS.join(",")
+                    ),
+                ),
+            ));
+        }
+        fields.push(f.to_string());
+    }
+    Ok(fields)
+}
+
+/// Reads `{"text": "..."}`; a missing or empty text gives 400 invalid-request.
+fn json_text(request: &Incoming) -> Result<String, Reply> {
+    let bad = |msg: &str| Reply::json(StatusCode::BAD_REQUEST, p::invalid_request("text", "", msg));
+    let value: Value = serde_json::from_slice(&request.body)
+        .map_err(|_| bad("The request body is not valid JSON."))?;
+    match value.get("text").and_then(Value::as_str) {
+        Some(t) if !t.is_empty() => Ok(t.to_string()),
+        _ => Err(bad(
+            "The `text` field is required and must be a non-empty string.",
+        )),
+    }
+}
+
+/// Orders two numeric ids as numbers.
+fn numeric_order<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    if (a.len(), a) <= (b.len(), b) {
+        (a, b)
+    } else {
+        (b, a)
+    }
+}

@@ -1,0 +1,5 @@
+//! What X answers, byte for byte: its error bodies ([`problems`]) and its user objects ([`users`]).
+//! The machinery that decides *when* to answer what lives in `auth` and `routes`.
+
+pub(crate) mod problems;
+pub(crate) mod users;

@@ -1,0 +1,128 @@
+//! Where values are defined: values missing (an error, or what comes next in the guide) and values
+//! defined more than once (in the file twice, in the environment and the file, under an alias).
+
+use super::{subject, where_to_copy, Effective, Finding, Severity, Subject};
+use crate::chapters::{self, Chapter};
+use crate::credentials::{Field, FoundValue, LoadedKeys, Origin};
+
+/// Values defined more than once. Only differing values matter, except twice in the same file.
+pub(super) fn check_shadowed(loaded: &LoadedKeys, eff: Effective<'_>, out: &mut Vec<Finding>) {
+    for field in Field::ALL {
+        let Some(winner) = eff.get(field) else {
+            continue;
+        };
+        for other in loaded
+            .values
+            .iter()
+            .filter(|v| v.field == field && !std::ptr::eq(*v, winner))
+        {
+            if let Some((severity, problem, fix)) = shadowing(winner, other) {
+                out.push(Finding::new(
+                    severity,
+                    subject(winner),
+                    problem,
+                    fix,
+                    chapters::STORE_AND_LOAD,
+                ));
+            }
+        }
+    }
+}
+
+/// What to say about `other`, a definition that loses to `winner`: severity, problem, fix.
+fn shadowing(winner: &FoundValue, other: &FoundValue) -> Option<(Severity, String, String)> {
+    let same = other.expose_value() == winner.expose_value();
+    if other.name != winner.name {
+        return (!same).then(|| {
+            (
+                Severity::Warning,
+                format!(
+                    "is also set under {} ({}) with a different value; {} wins.",
+                    other.name, other.origin, winner.name
+                ),
+                format!(
+                    "Keep one name: delete {} or make both the same key.",
+                    other.name
+                ),
+            )
+        });
+    }
+    match (&winner.origin, &other.origin) {
+        (Origin::EnvFile { line: a, .. }, Origin::EnvFile { line: b, .. }) => Some((
+            if same { Severity::Warning } else { Severity::Error },
+            format!("is defined twice in the .env file (lines {a} and {b}){}; line {a} wins.", if same { " with the same value" } else { " with different values" }),
+            format!("Delete line {b} (or line {a} if that one is the right value)."),
+        )),
+        _ => (!same).then(|| (
+            Severity::Warning,
+            format!("is set in both the environment and {} with different values; the environment's wins (dotenv never overrides a variable already set).", other.origin),
+            format!("Remove the stale one: `unset {}` in your shell, or fix the .env file.", winner.name),
+        )),
+    }
+}
+
+/// Missing values: an error when the guide's order says it should be there, otherwise what comes next.
+pub(super) fn check_missing(eff: Effective<'_>, out: &mut Vec<Finding>) {
+    let has = |f: Field| eff.get(f).is_some();
+    let any_token = has(Field::AccessToken) || has(Field::AccessTokenSecret);
+    let any_key = has(Field::ApiKey) || has(Field::ApiKeySecret);
+
+    if !any_key && !any_token {
+        out.push(Finding::new(
+            Severity::Note,
+            Subject::Missing(Field::ApiKey),
+            "no X keys found yet, under X_API_KEY or any alias.",
+            "Follow Part I from \"Register a project\"; when you have the API Key and Secret, save them in .env as X_API_KEY and X_API_KEY_SECRET.",
+            chapters::REGISTER_A_PROJECT,
+        ));
+        return;
+    }
+    missing_of_pair(
+        eff,
+        [Field::ApiKey, Field::ApiKeySecret],
+        "is missing: every signed request needs the API Key and the API Key Secret.",
+        chapters::GET_API_KEY,
+        out,
+    );
+    if !any_token {
+        out.push(Finding::new(
+            Severity::Note,
+            Subject::Missing(Field::AccessToken),
+            "not set yet: the API Key and Secret identify your app; to act as an account you also need the Access Token and Access Token Secret.",
+            format!("Generate them in {} and save them as X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET.", where_to_copy(Field::AccessToken)),
+            chapters::GET_ACCESS_TOKEN,
+        ));
+        return;
+    }
+    missing_of_pair(
+        eff,
+        [Field::AccessToken, Field::AccessTokenSecret],
+        "is missing: the Access Token and its secret work only together.",
+        chapters::GET_ACCESS_TOKEN,
+        out,
+    );
+}
+
+/// An error for each field of a pair that is missing.
+fn missing_of_pair(
+    eff: Effective<'_>,
+    pair: [Field; 2],
+    problem: &str,
+    chapter: Chapter,
+    out: &mut Vec<Finding>,
+) {
+    for f in pair.into_iter().filter(|f| eff.get(*f).is_none()) {
+        out.push(Finding::new(
+            Severity::Error,
+            Subject::Missing(f),
+            problem,
+            format!(
+                "Add {}=... with the '{}' from {}.",
+                f.env_name(),
+                f.label(),
+                where_to_copy(f)
+            ),
+            chapter,
+        ));
+    }
+}

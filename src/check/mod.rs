@@ -1,0 +1,162 @@
+//! Offline checks: every copy-paste mistake and setup problem that can be seen without asking X.
+//!
+//! [`check`] reports **all** findings at once, each naming the field, what is wrong, the fix and the
+//! chapter that explains it. Nothing here touches the network, and no finding contains a value:
+//! only variable names, lines, lengths and positions.
+//!
+//! By concern: `report` (what a check returns), `value` (one value at a time), `pairs` (swaps and
+//! copies), `defined` (missing and shadowed values), `file` and `git` (the `.env` file itself), and
+//! `shape` (what X's keys look like).
+
+mod defined;
+mod file;
+mod git;
+mod pairs;
+mod report;
+mod shape;
+mod value;
+
+pub use report::{FieldStatus, Finding, Report, Severity, Subject};
+
+use crate::chapters::{self, Chapter};
+use crate::credentials::{Field, FoundValue, LoadedKeys};
+
+/// What [`check_with`] looks at besides the values.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckOptions {
+    /// Ask `git` whether the `.env` file is ignored or tracked (runs a `git` process).
+    pub git: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self { git: true }
+    }
+}
+
+/// Checks everything loading found, offline, and reports every finding at once.
+///
+/// Runs `git` (if installed) to learn whether the `.env` file is ignored or tracked.
+pub fn check(loaded: &LoadedKeys) -> Report {
+    check_with(loaded, CheckOptions::default())
+}
+
+/// [`check`], with options.
+pub fn check_with(loaded: &LoadedKeys, options: CheckOptions) -> Report {
+    let mut findings = Vec::new();
+    let eff = Effective::of(loaded);
+
+    // Swaps first: a swapped value would otherwise also get "wrong shape" findings.
+    let swapped = pairs::check_pairs(eff, &mut findings);
+    for value in &loaded.values {
+        let is_effective = eff.get(value.field).is_some_and(|e| std::ptr::eq(e, value));
+        if is_effective {
+            value::check_value(value, swapped.contains(&value.field), &mut findings);
+        }
+    }
+    defined::check_shadowed(loaded, eff, &mut findings);
+    defined::check_missing(eff, &mut findings);
+    if let Some(file) = &loaded.env_file {
+        file::check_file(file, options.git, &mut findings);
+    }
+    findings.sort_by_key(|f| (f.severity, f.subject.field().map_or(9, |x| x as usize)));
+
+    let fields = Field::ALL
+        .into_iter()
+        .map(|field| field_status(field, eff.get(field), &findings))
+        .collect();
+    let sources = match &loaded.env_file {
+        Some(file) => format!("the environment and {}", file.path.display()),
+        None => "the environment; no .env file".to_string(),
+    };
+    Report {
+        fields,
+        findings,
+        sources,
+    }
+}
+
+/// A field's line of the summary: where its value came from, how it looks, its worst finding.
+fn field_status(field: Field, found: Option<&FoundValue>, findings: &[Finding]) -> FieldStatus {
+    let worst = findings
+        .iter()
+        .filter(|f| f.subject.field() == Some(field) && f.severity != Severity::Note)
+        .map(|f| f.severity)
+        .min();
+    FieldStatus {
+        field,
+        found: found.map(|v| (v.name.clone(), v.origin.clone())),
+        shown: found.map(|v| field.display_value(v.expose_value())),
+        worst,
+    }
+}
+
+/// The value used for each field (see [`LoadedKeys::effective`]).
+#[derive(Clone, Copy)]
+struct Effective<'a>([Option<&'a FoundValue>; 5]);
+
+impl<'a> Effective<'a> {
+    fn of(loaded: &'a LoadedKeys) -> Self {
+        Self(Field::ALL.map(|f| loaded.effective(f)))
+    }
+
+    fn get(self, field: Field) -> Option<&'a FoundValue> {
+        // `Field::ALL` lists the fields in declaration order.
+        self.0[field as usize]
+    }
+}
+
+/// The findings about one subject, as they are found.
+struct About<'a> {
+    subject: Subject,
+    out: &'a mut Vec<Finding>,
+}
+
+impl<'a> About<'a> {
+    fn new(subject: Subject, out: &'a mut Vec<Finding>) -> Self {
+        Self { subject, out }
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+        chapter: Chapter,
+    ) {
+        let subject = self.subject.clone();
+        self.out
+            .push(Finding::new(severity, subject, problem, fix, chapter));
+    }
+}
+
+/// What a finding about this value is about.
+fn subject(v: &FoundValue) -> Subject {
+    Subject::Value {
+        field: v.field,
+        name: v.name.clone(),
+        origin: v.origin.clone(),
+    }
+}
+
+/// The chapter that says where a field comes from.
+fn chapter_for(field: Field) -> Chapter {
+    match field {
+        Field::ApiKey | Field::ApiKeySecret => chapters::GET_API_KEY,
+        Field::AccessToken | Field::AccessTokenSecret => chapters::GET_ACCESS_TOKEN,
+        Field::BearerToken => chapters::REGISTER_AN_APP,
+    }
+}
+
+/// Where on the portal a field is copied from, for the fix text.
+fn where_to_copy(field: Field) -> &'static str {
+    match field {
+        Field::ApiKey | Field::ApiKeySecret => {
+            "'Keys and tokens' → 'Consumer Keys' (click 'Regenerate' if you no longer have it)"
+        }
+        Field::AccessToken | Field::AccessTokenSecret => {
+            "'Keys and tokens' → 'Authentication Tokens' → 'Access Token and Secret' (click 'Generate' or 'Regenerate' if you no longer have it)"
+        }
+        Field::BearerToken => "'Keys and tokens' → 'Bearer Token'",
+    }
+}

@@ -1,0 +1,247 @@
+//! What the offline check returns: findings with their severity and subject, and the report that
+//! shows them (each field's status, every finding, a verdict).
+
+use std::fmt;
+
+use crate::chapters::Chapter;
+use crate::credentials::{Field, Origin};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The keys won't work as they are.
+    Error,
+    /// Probably fine, but worth a look (older keys differ; a file is too open).
+    Warning,
+    /// Nothing wrong: what comes next.
+    Note,
+}
+
+impl Severity {
+    /// The word shown in reports.
+    fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+
+    /// The mark shown in reports.
+    fn mark(self) -> &'static str {
+        match self {
+            Severity::Error => "✘",
+            Severity::Warning => "!",
+            Severity::Note => "→",
+        }
+    }
+}
+
+/// What a finding is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Subject {
+    /// One credential, as found under a variable name at an origin.
+    Value {
+        /// The credential.
+        field: Field,
+        /// The variable name.
+        name: String,
+        /// Where it was found.
+        origin: Origin,
+    },
+    /// A credential that is missing.
+    Missing(Field),
+    /// The `.env` file itself.
+    EnvFile(String),
+    /// The set of keys as a whole.
+    Keys,
+}
+
+impl Subject {
+    /// The credential concerned, if any.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            Subject::Value { field, .. } | Subject::Missing(field) => Some(*field),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Value {
+                field,
+                name,
+                origin,
+            } => write!(f, "{field} ({name}, {origin})"),
+            Subject::Missing(field) => write!(f, "{field} ({})", field.env_name()),
+            Subject::EnvFile(path) => f.write_str(path),
+            Subject::Keys => f.write_str("Your keys"),
+        }
+    }
+}
+
+/// One problem (or next step), with what to do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// How bad it is.
+    pub severity: Severity,
+    /// What it is about.
+    pub subject: Subject,
+    /// What is wrong, in plain words. Never contains a value.
+    pub problem: String,
+    /// What to do.
+    pub fix: String,
+    /// The chapter that explains it.
+    pub chapter: Chapter,
+}
+
+impl Finding {
+    /// A finding; `problem` and `fix` must not contain a value.
+    pub(crate) fn new(
+        severity: Severity,
+        subject: Subject,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+        chapter: Chapter,
+    ) -> Self {
+        Self {
+            severity,
+            subject,
+            problem: problem.into(),
+            fix: fix.into(),
+            chapter,
+        }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} {}: {}: {}",
+            self.severity.mark(),
+            self.severity.word(),
+            self.subject,
+            self.problem
+        )?;
+        writeln!(f, "    fix: {}", self.fix)?;
+        write!(f, "    see: {}", self.chapter)
+    }
+}
+
+/// One line of the summary: a field, where its value came from and how it looks (masked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldStatus {
+    /// The credential.
+    pub field: Field,
+    /// The variable it was read from and where, when found.
+    pub found: Option<(String, Origin)>,
+    /// The value as it may be shown: a masked prefix, or only the length for secrets.
+    pub shown: Option<String>,
+    /// The worst finding about it.
+    pub worst: Option<Severity>,
+}
+
+/// The result of the offline check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// One status per field, in the guide's order.
+    pub fields: Vec<FieldStatus>,
+    /// Every finding, errors first.
+    pub findings: Vec<Finding>,
+    /// Where the keys were looked for, for the report's heading.
+    pub sources: String,
+}
+
+impl Report {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// How many findings have this severity.
+    fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// The errors, except those about the given fields (e.g. the tokens a PIN flow is about to replace).
+    pub fn errors_ignoring<'a>(
+        &'a self,
+        ignore: &'a [Field],
+    ) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| {
+            f.severity == Severity::Error && !f.subject.field().is_some_and(|x| ignore.contains(&x))
+        })
+    }
+
+    /// Whether all four user-context keys are present.
+    pub fn is_complete(&self) -> bool {
+        self.fields
+            .iter()
+            .filter(|s| s.field != Field::BearerToken)
+            .all(|s| s.found.is_some())
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Checking your X keys offline ({})", self.sources)?;
+        writeln!(f)?;
+        for s in &self.fields {
+            let mark = match (s.worst, &s.found) {
+                (Some(Severity::Error), _) => "✘",
+                (Some(Severity::Warning), _) => "!",
+                (_, Some(_)) => "✔",
+                (_, None) => "·",
+            };
+            match &s.found {
+                Some((name, origin)) => writeln!(
+                    f,
+                    "  {mark} {:<20} {} = {}  ({origin})",
+                    s.field.label(),
+                    name,
+                    s.shown.as_deref().unwrap_or("")
+                )?,
+                None if s.field == Field::BearerToken => writeln!(
+                    f,
+                    "  {mark} {:<20} not set (optional: only for app-only requests)",
+                    s.field.label()
+                )?,
+                None => writeln!(f, "  {mark} {:<20} not set", s.field.label())?,
+            }
+        }
+        for finding in &self.findings {
+            writeln!(f)?;
+            writeln!(f, "{finding}")?;
+        }
+        writeln!(f)?;
+        let (errors, warnings) = (self.count(Severity::Error), self.count(Severity::Warning));
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        if errors > 0 {
+            write!(
+                f,
+                "✘ {}, {}: fix the errors above, then run this again.",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            )
+        } else if !self.is_complete() {
+            write!(
+                f,
+                "✔ No errors so far ({}): the keys you have look right; the note above says what comes next.",
+                plural(warnings, "warning")
+            )
+        } else {
+            write!(
+                f,
+                "✔ No errors ({}): the four keys look right. Offline checks can't tell whether X accepts them: verify them with X next.",
+                plural(warnings, "warning")
+            )
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Loading: every credential variable from the environment and a `.env` file, with its origin, and
+//! what is wrong with the file itself.
+//!
+//! Values are the ones dotenvy yields (what a bot using dotenvy sees); [`crate::dotenv`]'s lexer gives
+//! each its line and explains the lines dotenvy refuses.
+
+use std::borrow::Cow;
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use super::{
+    AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken, Credentials, Field,
+    FoundValue, Origin,
+};
+use crate::dotenv::{self, Kind};
+
+/// Something about the `.env` file itself that the checker reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FileIssue {
+    /// A line dotenv can't parse; the line's text is not kept (it may hold a secret).
+    Unparsable {
+        /// The 1-based line.
+        line: usize,
+        /// Whether it looks like YAML (`NAME: value`) rather than `NAME=value`.
+        yaml_style: bool,
+        /// The variable name on that line, when it is a credential name.
+        name: Option<String>,
+    },
+    /// The file starts with a UTF-8 byte order mark.
+    Bom,
+    /// The file is not valid UTF-8; the first bad byte is on this line.
+    NotUtf8 {
+        /// The 1-based line.
+        line: usize,
+    },
+    /// A variable whose name looks like an X credential but isn't one xkeys knows.
+    UnknownName {
+        /// The name.
+        name: String,
+        /// The 1-based line.
+        line: usize,
+    },
+}
+
+/// What was found about the `.env` file.
+#[derive(Clone, Debug)]
+pub struct EnvFile {
+    /// Its path, as given or found.
+    pub path: PathBuf,
+    /// Its Unix permission bits, where the platform has them.
+    pub mode: Option<u32>,
+    /// Problems with the file itself.
+    pub issues: Vec<FileIssue>,
+}
+
+/// Everything loading found: each credential variable from each source, and the `.env` file.
+#[derive(Clone, Debug, Default)]
+pub struct LoadedKeys {
+    /// Every credential variable found, environment first, then the file in line order.
+    pub values: Vec<FoundValue>,
+    /// The `.env` file, when one was read.
+    pub env_file: Option<EnvFile>,
+}
+
+/// The `.env` file named explicitly could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file doesn't exist or can't be read.
+    #[error(
+        "can't read {path}: {reason}. Check the path, or leave out --env-file to use ./.env \
+         (see \"Store and load your keys\", book/store-and-load-your-keys.md)"
+    )]
+    EnvFile {
+        /// The file.
+        path: PathBuf,
+        /// Why, from the operating system.
+        reason: String,
+    },
+}
+
+/// Where to look for credentials.
+#[derive(Clone, Debug)]
+pub struct Loader {
+    env_file: Option<PathBuf>,
+    env_file_required: bool,
+    environment: Option<Vec<(OsString, OsString)>>,
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Loader {
+    /// The process environment and `./.env` if it exists.
+    pub fn new() -> Self {
+        Self {
+            env_file: Some(PathBuf::from(".env")),
+            env_file_required: false,
+            environment: None,
+        }
+    }
+
+    /// Reads this file instead of `./.env`; it must exist.
+    pub fn env_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.env_file = Some(path.into());
+        self.env_file_required = true;
+        self
+    }
+
+    /// Reads no `.env` file.
+    pub fn no_env_file(mut self) -> Self {
+        self.env_file = None;
+        self
+    }
+
+    /// Uses these variables instead of the process environment (for tests and embedding).
+    pub fn environment<K, V>(mut self, vars: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<OsString>,
+        V: Into<OsString>,
+    {
+        self.environment = Some(
+            vars.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
+        self
+    }
+
+    /// Loads, keeping every credential variable found with its origin.
+    ///
+    /// # Errors
+    /// [`LoadError::EnvFile`] when a file named with [`Loader::env_file`] can't be read. A missing
+    /// default `./.env` is not an error; a file that isn't valid dotenv is reported, not refused.
+    pub fn load(&self) -> Result<LoadedKeys, LoadError> {
+        let mut loaded = LoadedKeys::default();
+        let env: Vec<(OsString, OsString)> = match &self.environment {
+            Some(vars) => vars.clone(),
+            None => std::env::vars_os().collect(),
+        };
+        for (name, value) in env {
+            let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
+                continue;
+            };
+            if let Some(field) = Field::from_env_name(name) {
+                loaded
+                    .values
+                    .push(FoundValue::new(field, name, Origin::Environment, value));
+            }
+        }
+        // The environment's order is arbitrary: make reports stable.
+        loaded
+            .values
+            .sort_by(|a, b| (a.field, &a.name).cmp(&(b.field, &b.name)));
+
+        if let Some(path) = &self.env_file {
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    let mode = dotenv::mode_of(path);
+                    let file = read_env_file(path.clone(), mode, &bytes, &mut loaded.values);
+                    loaded.env_file = Some(file);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.env_file_required => {}
+                Err(e) => {
+                    return Err(LoadError::EnvFile {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    })
+                }
+            }
+        }
+        Ok(loaded)
+    }
+}
+
+/// Loads from the process environment and `./.env` (if present).
+///
+/// # Errors
+/// Never for the default `./.env`; see [`Loader::load`].
+pub fn load() -> Result<LoadedKeys, LoadError> {
+    Loader::new().load()
+}
+
+impl LoadedKeys {
+    /// The value used for a field: the canonical name before aliases, the environment before the file
+    /// (as `dotenvy::dotenv()` does: it never overrides a variable already set), the first definition
+    /// in the file before later ones.
+    pub fn effective(&self, field: Field) -> Option<&FoundValue> {
+        field.names().find_map(|name| {
+            self.values
+                .iter()
+                .find(|v| v.field == field && v.name == name)
+        })
+    }
+
+    /// The typed credentials, if all four user-context values are present (values as loaded: run
+    /// [`crate::check::check`] first to catch copy-paste mistakes).
+    ///
+    /// # Errors
+    /// The fields that are missing.
+    pub fn credentials(&self) -> Result<Credentials, Vec<Field>> {
+        let get = |f| self.effective(f).map(|v| v.expose_value().to_string());
+        let missing: Vec<Field> = Field::USER_CONTEXT
+            .into_iter()
+            .filter(|f| get(*f).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let value = |f| get(f).unwrap_or_default();
+        Ok(Credentials {
+            api_key: ApiKey::new(value(Field::ApiKey)),
+            api_key_secret: ApiKeySecret::new(value(Field::ApiKeySecret)),
+            access_token: AccessToken::new(value(Field::AccessToken)),
+            access_token_secret: AccessTokenSecret::new(value(Field::AccessTokenSecret)),
+            bearer_token: get(Field::BearerToken).map(BearerToken::new),
+        })
+    }
+
+    /// What loading these `.env` bytes finds, as if read from `path` (no environment, no file access).
+    pub fn from_env_file_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> LoadedKeys {
+        let mut values = Vec::new();
+        let file = read_env_file(path.into(), None, bytes, &mut values);
+        LoadedKeys {
+            values,
+            env_file: Some(file),
+        }
+    }
+
+    /// Whether no credential was found anywhere.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// Reads `.env` bytes: the values with dotenvy (so they are what a bot using dotenvy gets), their lines
+/// and the traps dotenvy hides (`$` expansion, YAML style, unknown names) from the lexer's spans.
+fn read_env_file(
+    path: PathBuf,
+    mode: Option<u32>,
+    bytes: &[u8],
+    values: &mut Vec<FoundValue>,
+) -> EnvFile {
+    let mut issues = Vec::new();
+    let text = decode(bytes, &mut issues);
+    let spans = dotenv::spans(&text);
+    for span in &spans {
+        if let Some(a) = span.assignment() {
+            if Field::from_env_name(a.name).is_none() && looks_like_x_name(a.name) {
+                issues.push(FileIssue::UnknownName {
+                    name: a.name.to_string(),
+                    line: span.first_line,
+                });
+            }
+        }
+    }
+    // Each span that is not blank or a comment is one item of dotenvy, in order.
+    let mut items = spans.iter().filter(|s| s.is_item());
+    for item in dotenvy::from_read_iter(text.as_bytes()) {
+        let span = items.next();
+        match item {
+            Ok((name, value)) => {
+                let Some(field) = Field::from_env_name(&name) else {
+                    continue;
+                };
+                let assignment = span
+                    .and_then(|s| s.assignment().map(|a| (s.first_line, a)))
+                    .filter(|(_, a)| a.name == name);
+                let origin = Origin::EnvFile {
+                    path: path.clone(),
+                    line: assignment.map_or(0, |(line, _)| line),
+                };
+                let mut found = FoundValue::new(field, name, origin, &value);
+                found.dollar_expanded = assignment.is_some_and(|(_, a)| a.expands_dollar());
+                values.push(found);
+            }
+            // The line is never printed, only its number and name: it may hold a secret.
+            Err(dotenvy::Error::LineParse(..)) => issues.push(FileIssue::Unparsable {
+                line: span.map_or(0, |s| s.first_line),
+                yaml_style: span.is_some_and(|s| {
+                    matches!(
+                        s.kind,
+                        Kind::Unparsable {
+                            yaml_style: true,
+                            ..
+                        }
+                    )
+                }),
+                name: span
+                    .and_then(|s| s.name())
+                    .filter(|n| Field::from_env_name(n).is_some())
+                    .map(str::to_string),
+            }),
+            Err(_) => break,
+        }
+    }
+    EnvFile { path, mode, issues }
+}
+
+/// The text of the file, without a byte order mark; bad UTF-8 is replaced (and reported) so the rest
+/// can still be checked.
+fn decode<'a>(bytes: &'a [u8], issues: &mut Vec<FileIssue>) -> Cow<'a, str> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => {
+            issues.push(FileIssue::Bom);
+            rest
+        }
+        None => bytes,
+    };
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(e) => {
+            let line = dotenv::line_at(bytes, e.valid_up_to());
+            issues.push(FileIssue::NotUtf8 { line });
+            String::from_utf8_lossy(bytes)
+        }
+    }
+}
+
+/// Whether an unknown variable name looks like it was meant for an X credential.
+fn looks_like_x_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    upper.contains("TWITTER")
+        || (upper.starts_with("X_") && ["KEY", "SECRET", "TOKEN"].iter().any(|w| upper.contains(w)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Loads a `.env` file holding `content`, with this environment.
+    fn load_from(content: impl AsRef<[u8]>, env: &[(&str, &str)]) -> LoadedKeys {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, content).unwrap();
+        Loader::new()
+            .env_file(&path)
+            .environment(env.iter().copied())
+            .load()
+            .unwrap()
+    }
+
+    #[test]
+    fn env_file_values_lines_and_traps() {
+        let loaded = load_from(
+            "# comment\nX_API_KEY=abc\nX_API_KEY_SECRET=\"a${HOME}\"\nX_ACCESS_TOKEN='1-a$b'\nX_API_KEY=dup\nX_TWITTER_KEY=1\nX_ACCESS_TOKEN_SECRET: yaml\n",
+            &[],
+        );
+        let lines: Vec<(&str, usize, bool)> = loaded
+            .values
+            .iter()
+            .map(|v| match &v.origin {
+                Origin::EnvFile { line, .. } => (v.name.as_str(), *line, v.dollar_expanded),
+                Origin::Environment => (v.name.as_str(), 0, false),
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("X_API_KEY", 2, false),
+                ("X_API_KEY_SECRET", 3, true),
+                ("X_ACCESS_TOKEN", 4, false),
+                ("X_API_KEY", 5, false),
+            ]
+        );
+        assert_eq!(
+            loaded.effective(Field::ApiKey).unwrap().expose_value(),
+            "abc"
+        );
+        assert_eq!(
+            loaded.effective(Field::AccessToken).unwrap().expose_value(),
+            "1-a$b"
+        );
+        let issues = &loaded.env_file.as_ref().unwrap().issues;
+        assert!(
+            issues.contains(&FileIssue::UnknownName {
+                name: "X_TWITTER_KEY".into(),
+                line: 6
+            }),
+            "{issues:?}"
+        );
+        assert!(
+            issues.contains(&FileIssue::Unparsable {
+                line: 7,
+                yaml_style: true,
+                name: Some("X_ACCESS_TOKEN_SECRET".into())
+            }),
+            "{issues:?}"
+        );
+    }
+
+    #[test]
+    fn lines_stay_right_after_multi_line_values_and_refused_lines_are_named() {
+        let text = "# a b\nX_API_KEY=\"two\nlines\"\nX_API_KEY_SECRET=a b\nX_ACCESS_TOKEN=1-a # $HOME\nX_BEARER_TOKEN=\"open\n";
+        let loaded = LoadedKeys::from_env_file_bytes(".env", text.as_bytes());
+        let lines: Vec<(&str, String, bool)> = loaded
+            .values
+            .iter()
+            .map(|v| (v.name.as_str(), v.origin.to_string(), v.dollar_expanded))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("X_API_KEY", ".env line 2".to_string(), false),
+                ("X_ACCESS_TOKEN", ".env line 5".to_string(), false),
+            ]
+        );
+        let unparsable = |line, name: &str| FileIssue::Unparsable {
+            line,
+            yaml_style: false,
+            name: Some(name.into()),
+        };
+        assert_eq!(
+            loaded.env_file.unwrap().issues,
+            [
+                unparsable(4, "X_API_KEY_SECRET"),
+                unparsable(6, "X_BEARER_TOKEN")
+            ]
+        );
+    }
+
+    #[test]
+    fn environment_wins_over_file_and_canonical_over_alias() {
+        let loaded = load_from(
+            "X_API_KEY=fromfile\nCONSUMER_KEY=alias\n",
+            &[("X_API_KEY", "fromenv"), ("PATH", "/bin")],
+        );
+        let eff = loaded.effective(Field::ApiKey).unwrap();
+        assert_eq!(eff.expose_value(), "fromenv");
+        assert_eq!(eff.origin, Origin::Environment);
+        assert_eq!(loaded.values.len(), 3);
+    }
+
+    #[test]
+    fn missing_named_file_is_a_clear_error() {
+        let err = Loader::new()
+            .env_file("/nonexistent/.env")
+            .load()
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("/nonexistent/.env") && text.contains("--env-file"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn bom_and_bad_utf8_are_reported_not_fatal() {
+        let loaded = load_from(
+            b"\xEF\xBB\xBFX_API_KEY=abc\nX_API_KEY_SECRET=\xff\xfe\n",
+            &[],
+        );
+        let issues = &loaded.env_file.as_ref().unwrap().issues;
+        assert!(issues.contains(&FileIssue::Bom));
+        assert!(issues.contains(&FileIssue::NotUtf8 { line: 2 }));
+        assert_eq!(
+            loaded.effective(Field::ApiKey).unwrap().expose_value(),
+            "abc"
+        );
+    }
+}
