@@ -122,6 +122,7 @@ fn skipped(test: &str, missing: &[&str]) -> bool {
 /// The sandbox program, running; killed when dropped.
 struct Running {
     child: Child,
+    _scratch: tempfile::TempDir,
     base_url: String,
     /// Scenario name → {username, user_id, X_API_KEY, ...}.
     accounts: Map<String, Value>,
@@ -174,12 +175,13 @@ fn start_sandbox() -> Running {
     let scratch = tempfile::tempdir().expect("tempdir");
     let window = RATE_LIMIT_WINDOW.to_string();
     let mut child = common::example("sandbox", scratch.path())
-        .args(["--port", "0", "--no-env-keys"])
-        .args(
-            std::env::var("XKEYS_PHASE_B")
-                .map(|_| vec!["--rate-limit-window".to_string(), window.clone()])
-                .unwrap_or_default(),
-        )
+        .args([
+            "--port",
+            "0",
+            "--no-env-keys",
+            "--rate-limit-window",
+            &window,
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -218,15 +220,57 @@ fn start_sandbox() -> Running {
     );
     Running {
         child,
+        _scratch: scratch,
         base_url,
         accounts,
     }
 }
 
+/// What `GET /sandbox/accounts` answers.
+fn served_accounts(base_url: &str) -> Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client");
+        let answer = http
+            .get(format!("{base_url}/sandbox/accounts"))
+            .send()
+            .await
+            .expect("GET /sandbox/accounts");
+        assert_eq!(answer.status(), 200);
+        answer.json::<Value>().await.expect("JSON")
+    })
+}
+
 /// Runs one client script against a fresh sandbox; panics with its whole output if it fails.
 fn run_clients(what: &str, program: &Path, args: &[&str], dir: &Path) {
     let sandbox = start_sandbox();
-    let full = &sandbox.accounts["full-access"];
+    // The scripts read the demo accounts from /sandbox/accounts: the same as the banner shows.
+    let served = served_accounts(&sandbox.base_url);
+    assert_eq!(served["rate_limit_window_secs"], RATE_LIMIT_WINDOW);
+    for (scenario, printed) in &sandbox.accounts {
+        let listed = served["accounts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["scenario"] == scenario.as_str())
+            .unwrap_or_else(|| panic!("/sandbox/accounts lacks {scenario}"));
+        for (env, field) in [
+            ("X_API_KEY", "api_key"),
+            ("X_API_KEY_SECRET", "api_key_secret"),
+            ("X_ACCESS_TOKEN", "access_token"),
+            ("X_ACCESS_TOKEN_SECRET", "access_token_secret"),
+            ("username", "username"),
+            ("user_id", "user_id"),
+        ] {
+            assert_eq!(listed[field], printed[env], "{scenario}: {field}");
+        }
+    }
     let mut cmd = Command::new(program);
     cmd.args(args).current_dir(dir).env_clear();
     for var in ["PATH", "HOME"] {
@@ -234,20 +278,7 @@ fn run_clients(what: &str, program: &Path, args: &[&str], dir: &Path) {
             cmd.env(var, v);
         }
     }
-    for key in [
-        "X_API_KEY",
-        "X_API_KEY_SECRET",
-        "X_ACCESS_TOKEN",
-        "X_ACCESS_TOKEN_SECRET",
-    ] {
-        cmd.env(key, full[key].as_str().unwrap_or_default());
-    }
     cmd.env("X_API_BASE_URL", &sandbox.base_url)
-        .env(
-            "XKEYS_SANDBOX_ACCOUNTS",
-            Value::Object(sandbox.accounts.clone()).to_string(),
-        )
-        .env("XKEYS_RATE_LIMIT_WINDOW", RATE_LIMIT_WINDOW.to_string())
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("PYTHONUNBUFFERED", "1")
         .env("NO_COLOR", "1")

@@ -38,6 +38,10 @@ impl AccessLevel {
     }
 }
 
+/// The callback URL every demo app registers: X's advice for local development is
+/// `http://127.0.0.1`, not `localhost` (<https://docs.x.com/fundamentals/developer-apps>).
+pub const DEMO_CALLBACK_URL: &str = "http://127.0.0.1/callback";
+
 /// One app + user + token the sandbox serves, configured in code.
 #[derive(Clone)]
 pub struct Account {
@@ -54,6 +58,8 @@ pub struct Account {
     pub(crate) app_access_level: AccessLevel,
     pub(crate) scenario: Scenario,
     pub(crate) description: String,
+    /// The callback URLs registered for the app (none: a PIN-only app).
+    pub(crate) callback_urls: Vec<String>,
 }
 
 impl Account {
@@ -95,6 +101,7 @@ impl Account {
             access_level: AccessLevel::ReadWriteDirectMessages,
             app_access_level: AccessLevel::ReadWriteDirectMessages,
             scenario: Scenario::FullAccess,
+            callback_urls: Vec::new(),
         }
     }
 
@@ -109,6 +116,7 @@ impl Account {
             "Demo account of the xkeys sandbox: {}.",
             scenario.describe()
         );
+        account.callback_urls = vec![DEMO_CALLBACK_URL.to_string()];
         account.scenario = scenario;
         let (token, app) = match scenario {
             // A token keeps the permission it was created with while the app moved on ("Changing
@@ -178,6 +186,14 @@ impl Account {
     /// Sets the scenario this account simulates.
     pub fn scenario(mut self, scenario: Scenario) -> Account {
         self.scenario = scenario;
+        self
+    }
+
+    /// Registers a callback URL for the app (X allows at most 10, matched exactly): the PIN flow
+    /// then accepts it as `oauth_callback` and sends the user back to it. An app with none is a
+    /// PIN-only app.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Account {
+        self.callback_urls.push(url.into());
         self
     }
 

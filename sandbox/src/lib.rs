@@ -62,8 +62,8 @@ mod x;
 
 use std::net::SocketAddr;
 
-pub use accounts::{AccessLevel, Account, DemoAccount};
-pub use config::SandboxConfig;
+pub use accounts::{AccessLevel, Account, DemoAccount, DEMO_CALLBACK_URL};
+pub use config::{ProblemTypes, SandboxConfig};
 pub use scenario::{Scenario, UnknownScenario};
 pub use server::Sandbox;
 
@@ -85,6 +85,9 @@ pub enum SandboxError {
     /// Two accounts use the same Access Token.
     #[error("two accounts use the Access Token {0}")]
     DuplicateToken(String),
+    /// An app registers more callback URLs than X allows (10).
+    #[error("the app with the API Key {0} registers more than 10 callback URLs (X allows 10)")]
+    TooManyCallbackUrls(String),
     /// Ctrl-C could not be waited for (the program's serve loop).
     #[error("cannot wait for Ctrl-C: {0}")]
     Signal(std::io::Error),

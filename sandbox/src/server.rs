@@ -48,15 +48,23 @@ impl Sandbox {
         config: SandboxConfig,
         addr: SocketAddr,
     ) -> Result<Sandbox, SandboxError> {
-        let demo_accounts: Vec<Account> = Scenario::ALL.iter().map(|&s| Account::demo(s)).collect();
-        let demos = demo_accounts.iter().map(Account::to_demo).collect();
-        let mut accounts = if config.demo_accounts {
-            demo_accounts
+        let demo_accounts: Vec<Account> = Scenario::ALL
+            .iter()
+            .map(|&s| {
+                let mut demo = Account::demo(s);
+                demo.callback_urls
+                    .extend(config.demo_callback_urls.iter().cloned());
+                demo
+            })
+            .collect();
+        let demos: Vec<DemoAccount> = demo_accounts.iter().map(Account::to_demo).collect();
+        let (mut accounts, served) = if config.demo_accounts {
+            (demo_accounts, demos.clone())
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         accounts.extend(config.accounts);
-        let shared = Arc::new(Shared::new(config.settings, &accounts)?);
+        let shared = Arc::new(Shared::new(config.settings, &accounts, served)?);
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| SandboxError::Bind { addr, source })?;

@@ -17,7 +17,7 @@ use crate::x::problems as p;
 ///
 /// # Errors
 /// An unknown Bearer Token (401), or one on a user-context endpoint: X answers 403
-/// `unsupported-authentication` (plhery/node-twitter-api-v2#475).
+/// `unsupported-authentication` on v2 (plhery/node-twitter-api-v2#475), code 220 on v1.1.
 pub(crate) fn bearer(
     st: &Shared,
     authorization: &[&str],
@@ -40,9 +40,15 @@ pub(crate) fn bearer(
         )));
     };
     if spec.app_only.is_none() {
+        // v1.1 answers in its own shape: 403 code 220
+        // (https://docs.x.com/fundamentals/authentication/oauth-2-0/application-only).
+        let body = match spec.api {
+            Api::V2 => p::UNSUPPORTED_AUTHENTICATION,
+            Api::V11 => p::V1_220,
+        };
         return Some(Err(Refusal::new(
             StatusCode::FORBIDDEN,
-            p::UNSUPPORTED_AUTHENTICATION,
+            body,
             "a Bearer Token (app-only) cannot call this user-context endpoint: sign with OAuth 1.0a",
         )
         .at_clock(st.clock_offset(app.scenario))));

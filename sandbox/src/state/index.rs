@@ -20,6 +20,8 @@ pub(crate) struct App {
     pub(crate) level: AccessLevel,
     pub(crate) scenario: Scenario,
     pub(crate) owner_user_id: String,
+    /// The callback URLs registered for the app, matched exactly (none: a PIN-only app).
+    pub(crate) callback_urls: Vec<String>,
     /// (generation, current Bearer Token).
     pub(crate) bearer: Mutex<(u32, String)>,
 }
@@ -85,6 +87,10 @@ impl Index {
             }
             Some(_) => Ok(()),
             None => {
+                // X allows at most 10 callback URLs per app (https://docs.x.com/fundamentals/developer-apps).
+                if a.callback_urls.len() > 10 {
+                    return Err(SandboxError::TooManyCallbackUrls(mask(&a.api_key)));
+                }
                 let app_id = snowflake(&format!("xkeys-app:{}", a.api_key))[..8].to_string();
                 self.bearers
                     .insert(a.bearer_token.clone(), a.api_key.clone());
@@ -98,6 +104,7 @@ impl Index {
                         level: a.app_access_level,
                         scenario: a.scenario,
                         owner_user_id: a.user_id.clone(),
+                        callback_urls: a.callback_urls.clone(),
                         bearer: Mutex::new((0, a.bearer_token.clone())),
                     }),
                 );

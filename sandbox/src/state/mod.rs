@@ -1,10 +1,12 @@
 //! What the sandbox remembers while it runs: its settings, the apps, users and tokens of the
 //! configured accounts ([`index`]), what the flows issue at runtime ([`issued`]: request tokens,
-//! access tokens, Bearer Tokens, posts), the nonce store and the rate-limit counters.
+//! access tokens, Bearer Tokens, posts), uploads and DM conversations ([`media`]), the nonce
+//! store and the rate-limit counters.
 //! Every handler shares one [`Shared`].
 
 mod index;
 mod issued;
+mod media;
 pub(crate) mod rate_limit;
 
 use std::collections::HashMap;
@@ -14,8 +16,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub(crate) use index::{App, Token, User};
 pub(crate) use issued::{Deleted, Unredeemable};
+pub(crate) use media::{Media, MediaRefused, MEDIA_LIFETIME_SECS};
 
-use crate::accounts::Account;
+use crate::accounts::{Account, DemoAccount};
 use crate::oauth1::NonceStore;
 use crate::scenario::Scenario;
 use crate::SandboxError;
@@ -40,6 +43,12 @@ pub(crate) struct Settings {
     pub(crate) rate_limits: bool,
     /// The length of every rate-limit window.
     pub(crate) rate_limit_window: Duration,
+    /// Whether `/oauth/access_token` takes the request token and verifier unsigned.
+    pub(crate) unsigned_access_token: bool,
+    /// Whether a post with a poll needs no text.
+    pub(crate) poll_without_text: bool,
+    /// Which host the `type` of a problem names.
+    pub(crate) problem_types: crate::config::ProblemTypes,
 }
 
 /// Everything the handlers share.
@@ -57,7 +66,15 @@ pub(crate) struct Shared {
     pub(crate) limiter: RateLimiter,
     posts: Mutex<Posts>,
     request_tokens: Mutex<HashMap<String, RequestToken>>,
+    /// Uploads by media id.
+    media: Mutex<HashMap<String, media::Upload>>,
+    /// Group DM conversations by id.
+    conversations: Mutex<media::Conversations>,
+    /// The demo accounts served, for `/sandbox/accounts` (none without demo accounts).
+    pub(crate) demos: Vec<DemoAccount>,
     next_id: AtomicU64,
+    /// Counts the answers that name a problem type, to alternate its host.
+    problem_turn: AtomicU64,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked handler must not stop the sandbox).
@@ -95,7 +112,11 @@ impl Shared {
     ///
     /// # Errors
     /// Two accounts conflict ([`SandboxError::ConflictingApp`], [`SandboxError::DuplicateToken`]).
-    pub(crate) fn new(settings: Settings, accounts: &[Account]) -> Result<Shared, SandboxError> {
+    pub(crate) fn new(
+        settings: Settings,
+        accounts: &[Account],
+        demos: Vec<DemoAccount>,
+    ) -> Result<Shared, SandboxError> {
         let index = Index::build(accounts)?;
         Ok(Shared {
             nonces: Mutex::new(NonceStore::new(settings.nonce_capacity)),
@@ -112,6 +133,10 @@ impl Shared {
             bearers: RwLock::new(index.bearers),
             posts: Mutex::new(Posts::default()),
             request_tokens: Mutex::new(HashMap::new()),
+            media: Mutex::new(HashMap::new()),
+            conversations: Mutex::new(HashMap::new()),
+            demos,
+            problem_turn: AtomicU64::new(0),
             next_id: AtomicU64::new(1_950_000_000_000_000_000),
         })
     }
@@ -119,6 +144,15 @@ impl Shared {
     /// A fresh 19-digit post or event id (deterministic: a counter).
     pub(crate) fn next_id(&self) -> String {
         self.next_id.fetch_add(1, Ordering::Relaxed).to_string()
+    }
+
+    /// The host the next problem `type` names: `api.twitter.com`, then `api.x.com`, in turn.
+    pub(crate) fn next_problem_host(&self) -> &'static str {
+        if self.problem_turn.fetch_add(1, Ordering::Relaxed) % 2 == 0 {
+            "https://api.twitter.com/2/problems/"
+        } else {
+            "https://api.x.com/2/problems/"
+        }
     }
 
     /// How far this scenario's server clock runs ahead of the real one, in seconds.

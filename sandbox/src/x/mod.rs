@@ -1,5 +1,7 @@
-//! What X answers, byte for byte: its error bodies ([`problems`]) and its user objects ([`users`]).
+//! What X answers, byte for byte: its error bodies ([`problems`]) and its user objects
+//! ([`users`]); and what X accepts: the request schemas of its OpenAPI spec ([`schema`]).
 //! The machinery that decides *when* to answer what lives in `auth` and `routes`.
 
 pub(crate) mod problems;
+pub(crate) mod schema;
 pub(crate) mod users;

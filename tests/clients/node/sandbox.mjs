@@ -1,11 +1,9 @@
 // What the real-client tests share: where the sandbox is, its demo accounts, the settings that point
 // twitter-api-v2 at it, and the user who approves an app on its authorize page.
 //
-// The sandbox prints its base URL and the four keys of every demo account when it starts
-// (`cargo run -p xkeys-sandbox -- --port 8080`). tests/real_clients.rs starts it, reads them and
-// passes them here: X_API_BASE_URL, the full-access account's X_API_KEY, X_API_KEY_SECRET,
-// X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET, as a bot reads them, and every account as JSON in
-// XKEYS_SANDBOX_ACCOUNTS.
+// The sandbox prints its base URL and the keys of every demo account when it starts
+// (`cargo run -p xkeys-sandbox -- --port 8080`), and answers them as JSON at /sandbox/accounts; the
+// tests need only X_API_BASE_URL.
 
 import http from 'node:http';
 import net from 'node:net';
@@ -14,12 +12,25 @@ import assert from 'node:assert/strict';
 import { TwitterApiPluginResponseOverride } from 'twitter-api-v2';
 
 export const BASE_URL = process.env.X_API_BASE_URL.replace(/\/$/, '');
-/** How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds. */
-export const RATE_LIMIT_WINDOW = Number(process.env.XKEYS_RATE_LIMIT_WINDOW ?? 900);
 
-/** The demo account of a scenario: username, user_id and the four keys (X_API_KEY, ...). */
+const sandboxAccounts = await (await fetch(`${BASE_URL}/sandbox/accounts`)).json();
+
+/** How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds. */
+export const RATE_LIMIT_WINDOW = sandboxAccounts.rate_limit_window_secs;
+
+/** The demo account of a scenario: username, user_id, callback_urls and the four keys (X_API_KEY, ...). */
 export function account(scenario = 'full-access') {
-  return JSON.parse(process.env.XKEYS_SANDBOX_ACCOUNTS)[scenario];
+  const a = sandboxAccounts.accounts.find((x) => x.scenario === scenario);
+  assert.ok(a, `the sandbox has no demo account ${scenario}`);
+  return {
+    username: a.username,
+    user_id: a.user_id,
+    callback_urls: a.callback_urls,
+    X_API_KEY: a.api_key,
+    X_API_KEY_SECRET: a.api_key_secret,
+    X_ACCESS_TOKEN: a.access_token,
+    X_ACCESS_TOKEN_SECRET: a.access_token_secret,
+  };
 }
 
 /** The four keys of a demo account, as twitter-api-v2 takes them. */

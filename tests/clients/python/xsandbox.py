@@ -1,14 +1,13 @@
 """What the real-client tests share: where the sandbox is, its demo accounts, the patch that points
 tweepy at it, and the user who approves an app on its authorize page.
 
-The sandbox prints its base URL and the four keys of every demo account when it starts
-(`cargo run -p xkeys-sandbox -- --port 8080`). tests/real_clients.rs starts it, reads them and passes
-them here: X_API_BASE_URL, the full-access account's X_API_KEY, X_API_KEY_SECRET, X_ACCESS_TOKEN and
-X_ACCESS_TOKEN_SECRET, as a bot reads them, and every account as JSON in XKEYS_SANDBOX_ACCOUNTS.
+The sandbox prints its base URL and the keys of every demo account when it starts
+(`cargo run -p xkeys-sandbox -- --port 8080`), and answers them as JSON at /sandbox/accounts; the
+tests need only X_API_BASE_URL.
 """
 
+import functools
 import html.parser
-import json
 import os
 import re
 import time
@@ -17,13 +16,35 @@ import urllib.parse
 import requests
 
 BASE_URL = os.environ["X_API_BASE_URL"].rstrip("/")
-# How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds.
-RATE_LIMIT_WINDOW = int(os.environ.get("XKEYS_RATE_LIMIT_WINDOW", "900"))
+
+
+@functools.cache
+def _sandbox():
+    answer = requests.get(f"{BASE_URL}/sandbox/accounts", timeout=10)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def rate_limit_window():
+    """How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds."""
+    return _sandbox()["rate_limit_window_secs"]
 
 
 def account(scenario="full-access"):
-    """The demo account of a scenario: username, user_id and the four keys (X_API_KEY, ...)."""
-    return json.loads(os.environ["XKEYS_SANDBOX_ACCOUNTS"])[scenario]
+    """The demo account of a scenario: username, user_id, callback_urls and the four keys under
+    the names a bot reads them by (X_API_KEY, X_API_KEY_SECRET, X_ACCESS_TOKEN, X_ACCESS_TOKEN_SECRET)."""
+    for a in _sandbox()["accounts"]:
+        if a["scenario"] == scenario:
+            return {
+                "username": a["username"],
+                "user_id": a["user_id"],
+                "callback_urls": a["callback_urls"],
+                "X_API_KEY": a["api_key"],
+                "X_API_KEY_SECRET": a["api_key_secret"],
+                "X_ACCESS_TOKEN": a["access_token"],
+                "X_ACCESS_TOKEN_SECRET": a["access_token_secret"],
+            }
+    raise KeyError(f"the sandbox has no demo account {scenario}")
 
 
 def keys(scenario="full-access"):
