@@ -1,9 +1,11 @@
 //! Real X API clients in Python and Node against the sandbox: tweepy 4.17, a plain requests-oauthlib
 //! 2.0 bot, twitter-api-v2 1.29 and a plain oauth-1.0a 2.2 + fetch bot (the scripts in
 //! `tests/clients/`). Each test runs the sandbox program as a reader would
-//! (`cargo run --example sandbox -- --port 0 ...`, here its built binary), reads the base URL and the
-//! demo keys it prints, and runs one script with them; the script's own assertions decide, and its
-//! whole output is in the failure message.
+//! (`cargo run --example sandbox -- --port 0 --no-env-keys --rate-limit-window 3`, here its built
+//! binary), reads the base URL from what it prints, checks that `/sandbox/accounts` lists the keys
+//! it printed, and runs one script with `X_API_BASE_URL` (the scripts read the demo accounts from
+//! `/sandbox/accounts`). The script's own assertions decide; its whole output is in the failure
+//! message.
 //!
 //! Needs `target/clients/venv` (`python3 -m venv target/clients/venv` and
 //! `target/clients/venv/bin/pip install -r tests/clients/python/requirements.txt`), node 20+ and
@@ -325,11 +327,13 @@ fn run_clients(what: &str, program: &Path, args: &[&str], dir: &Path) {
     let summary: Vec<&str> = output
         .lines()
         .filter(|l| l.starts_with("Ran ") || l.starts_with("ℹ tests") || l.starts_with("ℹ pass"))
+        .map(|l| l.trim_start_matches("ℹ "))
         .collect();
     let _ = writeln!(
         std::io::stderr(),
-        "{what}: {} in {took:.1?}",
-        summary.join(", ")
+        "real clients: {what} passed ({}) in {:.1} s",
+        summary.join(", "),
+        took.as_secs_f64()
     );
 }
 

@@ -36,7 +36,7 @@ pub(crate) struct Reply {
     /// How far the caller's server clock runs ahead, for the `Date` header.
     pub(crate) clock_offset: i64,
     /// The `Location` header of a redirect (the authorize page back to a web app's callback).
-    pub(crate) location: Option<String>,
+    pub(crate) location: Option<Box<str>>,
 }
 
 impl Reply {

@@ -238,9 +238,12 @@ impl Protocol {
     }
 }
 
-/// The signature and where it came from, like [`Protocol::add`].
+/// The signature, if sent, and where it came from.
+type Signature = Option<(String, &'static str)>;
+
+/// Adds the signature found in `place`, like [`Protocol::add`].
 fn add_signature(
-    signature: &mut Option<(String, &'static str)>,
+    signature: &mut Signature,
     value: String,
     place: &'static str,
 ) -> Result<(), Failure> {
@@ -262,9 +265,7 @@ fn add_signature(
 }
 
 /// The `oauth_*` parameters of the header (without `realm`) and the signature, if sent.
-fn protocol_parameters(
-    header: &str,
-) -> Result<(Protocol, Option<(String, &'static str)>), Failure> {
+fn protocol_parameters(header: &str) -> Result<(Protocol, Signature), Failure> {
     let mut protocol = Protocol::new();
     let mut signature = None;
     for (name, value) in parse_authorization(header)? {
@@ -288,7 +289,7 @@ fn protocol_parameters(
 fn request_parameters(
     req: &Received<'_>,
     protocol: &mut Protocol,
-    signature: &mut Option<(String, &'static str)>,
+    signature: &mut Signature,
 ) -> Result<(Params, usize), Failure> {
     let query = req.query.map(parse_form).unwrap_or_default();
     let body = if is_form(req.content_type) {

@@ -130,7 +130,7 @@ pub(super) async fn authorize_submit(State(st): St, request: Incoming) -> Reply 
             percent_encode(&approved.verifier)
         );
         let mut reply = Reply::new(StatusCode::FOUND, HTML, page("Redirecting", ""));
-        reply.location = Some(location);
+        reply.location = Some(location.into());
         return reply;
     }
     let body = format!(

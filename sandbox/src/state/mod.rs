@@ -148,7 +148,11 @@ impl Shared {
 
     /// The host the next problem `type` names: `api.twitter.com`, then `api.x.com`, in turn.
     pub(crate) fn next_problem_host(&self) -> &'static str {
-        if self.problem_turn.fetch_add(1, Ordering::Relaxed) % 2 == 0 {
+        if self
+            .problem_turn
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(2)
+        {
             "https://api.twitter.com/2/problems/"
         } else {
             "https://api.x.com/2/problems/"

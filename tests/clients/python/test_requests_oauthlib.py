@@ -21,10 +21,9 @@ TIMEOUT = 10
 
 
 # ANCHOR: bot
-# X_API_BASE_URL: https://api.x.com for X, http://127.0.0.1:8080 for the sandbox.
-# (xsandbox.BASE_URL is os.environ["X_API_BASE_URL"].)
+# BASE_URL is os.environ["X_API_BASE_URL"]: https://api.x.com for X, the sandbox's address in tests.
 def oauth1(scenario="full-access", **extra):
-    a = account(scenario)  # the four keys: X_API_KEY, X_API_KEY_SECRET, X_ACCESS_TOKEN, ...
+    a = account(scenario)  # the four keys a bot reads from its environment: X_API_KEY, ...
     return OAuth1(a["X_API_KEY"], a["X_API_KEY_SECRET"], a["X_ACCESS_TOKEN"], a["X_ACCESS_TOKEN_SECRET"], **extra)
 
 

@@ -28,6 +28,15 @@ def tiny_png():
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
+# ANCHOR: bot
+def post_hello(keys):
+    """What a tweepy bot does: a client from its four keys, then a post. Returns both."""
+    client = tweepy.Client(**keys)  # consumer_key=..., consumer_secret=..., access_token=..., ...
+    posted = client.create_tweet(text=f"hello from tweepy {time.time()}")
+    return client, posted.data["id"]
+# ANCHOR_END: bot
+
+
 class UserContext(unittest.TestCase):
     """tweepy.Client with the four keys (OAuth 1.0a user context), the way a bot posts."""
 
@@ -40,12 +49,8 @@ class UserContext(unittest.TestCase):
         self.assertIsNotNone(me.data.created_at)
 
     def test_post_then_delete(self):
-        # ANCHOR: bot
-        client = tweepy.Client(**keys())  # consumer_key=..., access_token_secret=...
-        posted = client.create_tweet(text=f"hello from tweepy {time.time()}")
-        post_id = posted.data["id"]
-        # ANCHOR_END: bot
-        self.assertTrue(post_id.isdigit(), posted.data)
+        client, post_id = post_hello(keys())
+        self.assertTrue(post_id.isdigit(), post_id)
         self.assertEqual(client.delete_tweet(post_id).data, {"deleted": True})
 
     def test_read_only_token_is_refused_with_oauth1_permissions(self):
