@@ -99,6 +99,11 @@ pub const BEARER_TOKEN: Chapter = Chapter {
     title: "Use the Bearer Token",
     file: "the-bearer-token.md",
 };
+/// Part II: "Test a Python or Node bot against the sandbox" (tweepy, twitter-api-v2, plain bots).
+pub const BOTS_IN_OTHER_LANGUAGES: Chapter = Chapter {
+    title: "Test a Python or Node bot against the sandbox",
+    file: "test-a-python-or-node-bot.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
@@ -127,6 +132,7 @@ pub const ALL: &[Chapter] = &[
     SIGNATURE,
     TOKENS_FOR_A_BOT,
     BEARER_TOKEN,
+    BOTS_IN_OTHER_LANGUAGES,
     TROUBLESHOOTING,
     ROTATE,
 ];

@@ -174,6 +174,90 @@ async fn x_auth_access_type_downscopes_the_new_token() {
     assert_eq!(resp.status(), 403);
 }
 
+/// `POST /oauth/request_token` signed by `key`/`secret` with this `oauth_callback`: the status and
+/// the v1.1 error code (0 if none).
+async fn request_token_with(url: &str, key: &str, secret: &str, callback: &str) -> (u16, i64) {
+    let resp = client()
+        .oauth1_with_params(
+            Secrets::new(key, secret),
+            OAuthParameters::new().callback(callback),
+        )
+        .post(url)
+        .send()
+        .await
+        .expect("send");
+    let status = resp.status().as_u16();
+    let body: Value = resp.json().await.unwrap_or_default();
+    (status, body["errors"][0]["code"].as_i64().unwrap_or(0))
+}
+
+#[tokio::test]
+async fn a_callback_must_be_oob_or_registered_415_for_a_web_app_417_for_a_pin_only_app() {
+    const KEY: &str = "XkeysPinOnlyApiKey0123456";
+    const SECRET: &str = "XkeysPinOnlyApiKeySecret0123456789abcdefghijABCDEF";
+    let pin_only = Account::new(
+        KEY,
+        SECRET,
+        "1790000000000000077-XkeysPinOnlyAccessToken0123456789",
+        "XkeysPinOnlyAccessTokenSecret0123456789abcde",
+    );
+    let sb = Sandbox::start_with(
+        SandboxConfig::default()
+            .callback_url("https://bot.example/twitter/callback")
+            .account(pin_only),
+    )
+    .await
+    .expect("sandbox");
+    let demo = sb.demo(Scenario::FullAccess);
+    let url = format!("{}/oauth/request_token", sb.base_url());
+    let (key, secret) = (demo.api_key.as_str(), demo.api_key_secret.as_str());
+    // Every demo app registers DEMO_CALLBACK_URL, plus the configured one.
+    for registered in [
+        xkeys_sandbox::DEMO_CALLBACK_URL,
+        "https://bot.example/twitter/callback",
+        "oob",
+    ] {
+        assert_eq!(
+            request_token_with(&url, key, secret, registered).await,
+            (200, 0),
+            "{registered}"
+        );
+    }
+    // Matched exactly: another URL, even a trailing slash more, is 403 code 415.
+    for not_registered in [
+        "https://example.com/cb",
+        "https://bot.example/twitter/callback/",
+    ] {
+        assert_eq!(
+            request_token_with(&url, key, secret, not_registered).await,
+            (403, 415),
+            "{not_registered}"
+        );
+    }
+    // An app that registers no callback URL is a PIN-only app: 401 code 417.
+    assert_eq!(
+        request_token_with(&url, KEY, SECRET, "https://example.com/cb").await,
+        (401, 417)
+    );
+    assert_eq!(request_token_with(&url, KEY, SECRET, "oob").await, (200, 0));
+}
+
+#[test]
+fn eleven_callback_urls_are_one_too_many() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let app = (0..11).fold(Account::generated(1), |a, i| {
+        a.callback_url(format!("https://bot.example/cb/{i}"))
+    });
+    let started = runtime.block_on(Sandbox::start_with(SandboxConfig::default().account(app)));
+    assert!(
+        matches!(
+            started,
+            Err(xkeys_sandbox::SandboxError::TooManyCallbackUrls(_))
+        ),
+        "{started:?}"
+    );
+}
+
 #[tokio::test]
 async fn request_token_needs_oob_and_a_valid_signature() {
     let sb = Sandbox::start().await.expect("sandbox");
@@ -189,18 +273,6 @@ async fn request_token_needs_oob_and_a_valid_signature() {
         .await
         .expect("send");
     assert_eq!(resp.status(), 400);
-    let resp = client()
-        .oauth1_with_params(
-            Secrets::new(demo.api_key.as_str(), demo.api_key_secret.as_str()),
-            OAuthParameters::new().callback("https://example.com/cb"),
-        )
-        .post(&url)
-        .send()
-        .await
-        .expect("send");
-    assert_eq!(resp.status(), 401);
-    let body: Value = resp.json().await.expect("json");
-    assert_eq!(body["errors"][0]["code"], 417);
     let resp = client()
         .oauth1_with_params(
             Secrets::new(demo.api_key.as_str(), "wrong-secret"),

@@ -12,7 +12,7 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION};
 use reqwest::StatusCode;
 use reqwest_oauth1::{OAuthClientProvider, Secrets};
 use serde_json::{json, Value};
-use xkeys_sandbox::{DemoAccount, Sandbox, SandboxConfig, Scenario, DEMO_REDIRECT_URI};
+use xkeys_sandbox::{DemoAccount, Sandbox, SandboxConfig, Scenario, DEMO_CALLBACK_URL};
 
 /// (verifier, BASE64URL(SHA256(verifier))), from RFC 7636 Appendix B and Python's hashlib.
 const RFC_PAIR: (&str, &str) = (
@@ -243,7 +243,7 @@ async fn exchange(
     let params = [
         ("grant_type", "authorization_code"),
         ("code", code),
-        ("redirect_uri", DEMO_REDIRECT_URI),
+        ("redirect_uri", DEMO_CALLBACK_URL),
         ("code_verifier", verifier),
     ];
     post(sb, "/2/oauth2/token", client, &params, wire).await
@@ -268,10 +268,10 @@ async fn login(sb: &Sandbox, client: Client<'_>, scope: &str) -> Value {
         Client::Confidential(demo) => demo.client_id.clone(),
         Client::Public(id) => id.to_string(),
     };
-    let url = authorize_url(sb, &id, scope, (RFC_PAIR.1, "S256"), DEMO_REDIRECT_URI);
+    let url = authorize_url(sb, &id, scope, (RFC_PAIR.1, "S256"), DEMO_CALLBACK_URL);
     let code = code_of(
         &consent(&url, "xkeys_full", "allow").await,
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let answer = exchange(sb, client, &code, RFC_PAIR.0, Wire::Form).await;
     assert_eq!(
@@ -351,7 +351,7 @@ async fn a_confidential_client_logs_in_calls_refreshes_and_revokes() {
         &demo.client_id,
         "tweet.read users.read offline.access",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let page = Answer::of(http().get(&url).send().await.unwrap()).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -371,7 +371,7 @@ async fn a_confidential_client_logs_in_calls_refreshes_and_revokes() {
 
     let code = code_of(
         &consent(&url, "xkeys_full", "allow").await,
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     assert_x_shaped(&code, "ac");
     let answer = exchange(&sb, client, &code, RFC_PAIR.0, Wire::Form).await;
@@ -492,11 +492,11 @@ async fn a_public_client_logs_in_with_plain_and_lowercase_s256_over_every_wire()
             sb.public_client_id(),
             "tweet.read users.read",
             (challenge_value, method),
-            DEMO_REDIRECT_URI,
+            DEMO_CALLBACK_URL,
         );
         let code = code_of(
             &consent(&url, "xkeys_readonly", "allow").await,
-            DEMO_REDIRECT_URI,
+            DEMO_CALLBACK_URL,
         );
         let answer = exchange(&sb, public, &code, verifier, wire).await;
         assert_eq!(
@@ -524,7 +524,7 @@ async fn a_public_client_logs_in_with_plain_and_lowercase_s256_over_every_wire()
         sb.public_client_id(),
         "tweet.read users.read",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     )
     .replace("tweet.read+users.read", "tweet.read%20users.read");
     assert!(url.contains("%20"));
@@ -550,7 +550,7 @@ async fn the_lenient_wire_is_a_setting() {
         sb.public_client_id(),
         "tweet.read",
         (PAIR_3.1, "s256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let page = Answer::of(http().get(&url).send().await.unwrap()).await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
@@ -564,11 +564,11 @@ async fn the_lenient_wire_is_a_setting() {
         sb.public_client_id(),
         "tweet.read",
         (PAIR_3.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let code = code_of(
         &consent(&url, "xkeys_full", "allow").await,
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let public = Client::Public(sb.public_client_id());
     exchange(&sb, public, &code, PAIR_3.0, Wire::Json)
@@ -596,11 +596,11 @@ async fn a_wrong_verifier_is_refused_and_a_code_works_once() {
         &demo.client_id,
         "tweet.read users.read",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let code = code_of(
         &consent(&url, "xkeys_full", "allow").await,
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let wrong = exchange(&sb, client, &code, PAIR_2.0, Wire::Form).await;
     wrong.token_error(
@@ -615,7 +615,7 @@ async fn a_wrong_verifier_is_refused_and_a_code_works_once() {
         &[
             ("grant_type", "authorization_code"),
             ("code", &code),
-            ("redirect_uri", DEMO_REDIRECT_URI),
+            ("redirect_uri", DEMO_CALLBACK_URL),
         ],
         Wire::Form,
     )
@@ -653,11 +653,11 @@ async fn a_confidential_client_must_send_basic() {
         &demo.client_id,
         "tweet.read users.read",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let code = code_of(
         &consent(&url, "xkeys_full", "allow").await,
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let as_public = exchange(
         &sb,
@@ -680,7 +680,7 @@ async fn a_confidential_client_must_send_basic() {
         &[
             ("grant_type", "authorization_code"),
             ("code", &code),
-            ("redirect_uri", DEMO_REDIRECT_URI),
+            ("redirect_uri", DEMO_CALLBACK_URL),
             ("code_verifier", RFC_PAIR.0),
             ("client_secret", &demo.client_secret),
         ],
@@ -703,7 +703,7 @@ async fn a_confidential_client_must_send_basic() {
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", &code),
-            ("redirect_uri", DEMO_REDIRECT_URI),
+            ("redirect_uri", DEMO_CALLBACK_URL),
             ("code_verifier", RFC_PAIR.0),
         ])
         .send()
@@ -754,7 +754,7 @@ async fn only_registered_redirect_uris_and_known_clients_get_a_code() {
         ),
         (
             "M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ",
-            DEMO_REDIRECT_URI,
+            DEMO_CALLBACK_URL,
             "client_id",
         ),
     ] {
@@ -806,7 +806,7 @@ async fn only_registered_redirect_uris_and_known_clients_get_a_code() {
         &demo.client_id,
         "tweet.read account.follows.read",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     assert!(Answer::of(http().get(&url).send().await.unwrap())
         .await
@@ -817,7 +817,7 @@ async fn only_registered_redirect_uris_and_known_clients_get_a_code() {
         &demo.client_id,
         "tweet.read",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     )
     .replace("state=st%2B%2F%3Date&", "");
     assert!(!url.contains("state="), "{url}");
@@ -835,7 +835,7 @@ async fn cancel_redirects_with_access_denied_or_shows_a_page() {
         sb.public_client_id(),
         "tweet.read",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let denied = consent(&url, "xkeys_full", "deny").await;
     assert_eq!(denied.status, StatusCode::FOUND);
@@ -851,7 +851,7 @@ async fn cancel_redirects_with_access_denied_or_shows_a_page() {
         quiet.public_client_id(),
         "tweet.read",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let page = consent(&url, "xkeys_full", "deny").await;
     assert_eq!((page.status, page.location), (StatusCode::OK, None));
@@ -867,11 +867,11 @@ async fn codes_expire_after_30_seconds_and_tokens_after_2_hours() {
         &demo.client_id,
         "tweet.read users.read offline.access",
         (RFC_PAIR.1, "S256"),
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     let code = code_of(
         &consent(&url, "xkeys_full", "allow").await,
-        DEMO_REDIRECT_URI,
+        DEMO_CALLBACK_URL,
     );
     sb.advance_clock(Duration::from_secs(31));
     let late = exchange(&sb, client, &code, RFC_PAIR.0, Wire::Form).await;
@@ -993,9 +993,20 @@ async fn bookmarks_take_oauth2_only_and_v1_1_takes_no_oauth2() {
         .unwrap();
     let oauth1 = Answer::of(signed).await;
     assert_eq!(oauth1.status, StatusCode::FORBIDDEN);
+    // X names the problem type on api.twitter.com or api.x.com (the sandbox alternates): compare
+    // the rest.
+    let problem = oauth1.json();
     assert_eq!(
-        oauth1.body,
-        r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#
+        problem["detail"],
+        "Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 User Context]."
+    );
+    assert_eq!(
+        (problem["title"].as_str(), problem["status"].as_u64()),
+        (Some("Unsupported Authentication"), Some(403))
+    );
+    assert!(
+        str_of(&problem, "type").ends_with(".com/2/problems/unsupported-authentication"),
+        "{problem}"
     );
     assert!(oauth1.explain.contains("OAuth 2.0"), "{}", oauth1.explain);
     let bookmark = |token: String| {
@@ -1294,7 +1305,7 @@ fn the_program_prints_the_demo_oauth2_clients() {
         );
     }
     assert!(banner.contains(&format!("{base}/i/oauth2/authorize")));
-    assert!(banner.contains(DEMO_REDIRECT_URI));
+    assert!(banner.contains(DEMO_CALLBACK_URL));
     let public = banner
         .lines()
         .find_map(|l| {
@@ -1307,4 +1318,34 @@ fn the_program_prints_the_demo_oauth2_clients() {
         "tokens are not printed"
     );
     assert_eq!(status.expect("answered").as_u16(), 200);
+}
+
+/// `/sandbox/accounts` gives tests in other languages the OAuth 2.0 clients and tokens.
+#[tokio::test]
+async fn sandbox_accounts_lists_the_oauth2_clients_and_tokens() {
+    let sb = Sandbox::start().await.unwrap();
+    let resp = http()
+        .get(format!("{}/sandbox/accounts", sb.base_url()))
+        .send()
+        .await
+        .unwrap();
+    let served = Answer::of(resp).await.json();
+    assert_eq!(served["public_client_id"], sb.public_client_id());
+    assert_eq!(served["redirect_uri"], DEMO_CALLBACK_URL);
+    let accounts = served["accounts"].as_array().expect("accounts");
+    assert_eq!(accounts.len(), Scenario::ALL.len());
+    for (listed, demo) in accounts.iter().zip(sb.demos()) {
+        assert_eq!(listed["scenario"], demo.scenario.name());
+        for (key, value) in [
+            ("client_id", &demo.client_id),
+            ("client_secret", &demo.client_secret),
+            ("oauth2_access_token", &demo.oauth2_access_token),
+            ("oauth2_refresh_token", &demo.oauth2_refresh_token),
+            ("oauth2_scopes", &demo.oauth2_scopes),
+        ] {
+            assert_eq!(listed[key], value.as_str(), "{key} of {}", demo.scenario);
+        }
+        assert_eq!(listed["oauth2_expires_at"], demo.oauth2_expires_at);
+        assert_eq!(listed["callback_urls"], json!([DEMO_CALLBACK_URL]));
+    }
 }

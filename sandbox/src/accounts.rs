@@ -40,10 +40,11 @@ impl AccessLevel {
     }
 }
 
-/// The callback URL every demo app registers for OAuth 2.0 (and `SandboxConfig::callback_url`
-/// adds more): X's advice for local development is `http://127.0.0.1`, not `localhost`
-/// (<https://docs.x.com/fundamentals/developer-apps>).
-pub const DEMO_REDIRECT_URI: &str = "http://127.0.0.1:8765/callback";
+/// The callback URL every demo app registers, for OAuth 1.0a's `oauth_callback` and OAuth 2.0's
+/// `redirect_uri` alike (`SandboxConfig::callback_url` adds more): X's advice for local
+/// development is `http://127.0.0.1`, not `localhost` (<https://docs.x.com/fundamentals/developer-apps>),
+/// and port 8765 is where xkeys' `oauth2_login` example listens for the redirect.
+pub const DEMO_CALLBACK_URL: &str = "http://127.0.0.1:8765/callback";
 
 /// When the sandbox's pre-issued OAuth 2.0 tokens say they were issued (2026-01-01, in ms): a
 /// fixed value, so that the demo tokens are the same on every run.
@@ -65,7 +66,8 @@ pub struct Account {
     pub(crate) app_access_level: AccessLevel,
     pub(crate) scenario: Scenario,
     pub(crate) description: String,
-    /// The callback URLs registered for the app, matched exactly.
+    /// The callback URLs registered for the app, matched exactly (none: a PIN-only app, and no
+    /// OAuth 2.0 consent).
     pub(crate) callback_urls: Vec<String>,
     /// The app's confidential OAuth 2.0 client.
     pub(crate) client_id: String,
@@ -143,8 +145,8 @@ impl Account {
             "Demo account of the xkeys sandbox: {}.",
             scenario.describe()
         );
+        account.callback_urls = vec![DEMO_CALLBACK_URL.to_string()];
         account.scenario = scenario;
-        account.callback_urls = vec![DEMO_REDIRECT_URI.to_string()];
         if scenario == Scenario::FullAccess {
             account.public_client_id = Some(client_id(&seed("public_client_id")));
         }
@@ -224,8 +226,9 @@ impl Account {
         self
     }
 
-    /// Registers a callback URL for the app (X allows at most 10, matched exactly, trailing
-    /// slash included): OAuth 2.0's consent page redirects only to a registered one.
+    /// Registers a callback URL for the app (X allows at most 10, matched exactly, trailing slash
+    /// included): the PIN flow then accepts it as `oauth_callback` and sends the user back to
+    /// it, and OAuth 2.0's consent page redirects to it. An app with none is a PIN-only app.
     pub fn callback_url(mut self, url: impl Into<String>) -> Account {
         self.callback_urls.push(url.into());
         self

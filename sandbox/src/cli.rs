@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::{Account, Sandbox, SandboxConfig, SandboxError, Scenario, DEMO_REDIRECT_URI};
+use crate::{Account, Sandbox, SandboxConfig, SandboxError, Scenario, DEMO_CALLBACK_URL};
 
 /// A local X API that verifies OAuth 1.0a signatures and OAuth 2.0 tokens as X does.
 #[derive(Debug, Parser)]
@@ -22,6 +22,14 @@ pub struct Args {
     /// Don't serve the keys found in the environment or .env.
     #[arg(long)]
     pub no_env_keys: bool,
+    /// The length of every rate-limit window, in seconds (X's: 900). Shorter lets a test wait
+    /// for `x-rate-limit-reset` in seconds.
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(1..))]
+    pub rate_limit_window: u64,
+    /// One more callback URL for every demo app (repeatable), e.g. your web app's
+    /// (every demo app already has http://127.0.0.1:8765/callback).
+    #[arg(long = "callback-url", value_name = "URL")]
+    pub callback_urls: Vec<String>,
 }
 
 /// The four standard variables, if all are set (from the environment or .env).
@@ -55,7 +63,12 @@ fn keys_from_env() -> Option<[String; 4]> {
 /// The demo keys (and OAuth 2.0 clients) it prints are fake; keys from the environment or `.env`
 /// are served, never printed (only the first 4 characters of the API Key).
 pub async fn serve_until_ctrl_c(args: Args) -> Result<(), SandboxError> {
-    let mut config = SandboxConfig::default().slow_delay(Duration::from_secs(args.slow_delay));
+    let mut config = SandboxConfig::default()
+        .slow_delay(Duration::from_secs(args.slow_delay))
+        .rate_limit_window(Duration::from_secs(args.rate_limit_window));
+    for url in &args.callback_urls {
+        config = config.callback_url(url.clone());
+    }
 
     // Your own keys become one more full-access account: a bot runs unchanged against it.
     let demo_keys: Vec<String> = Scenario::ALL
@@ -79,6 +92,7 @@ pub async fn serve_until_ctrl_c(args: Args) -> Result<(), SandboxError> {
     println!();
     println!("Point a bot at it:  X_API_BASE_URL={base}");
     println!("Debug your signing: any signed request to {base}/sandbox/echo");
+    println!("Demo accounts as JSON, for tests in any language: {base}/sandbox/accounts");
     println!();
     println!("Demo accounts (fake keys, the same on every run), one per scenario:");
     for demo in sandbox.demos() {
@@ -98,7 +112,7 @@ pub async fn serve_until_ctrl_c(args: Args) -> Result<(), SandboxError> {
     }
     println!();
     println!("OAuth 2.0: authorize at {base}/i/oauth2/authorize, tokens at {base}/2/oauth2/token;");
-    println!("every demo app has the callback URL {DEMO_REDIRECT_URI}.");
+    println!("every demo app has the callback URL {DEMO_CALLBACK_URL}.");
     println!(
         "Public client (PKCE, no secret) of full-access: X_CLIENT_ID={}",
         sandbox.public_client_id()

@@ -9,6 +9,20 @@ use crate::state::Settings;
 
 mod oauth2;
 
+/// Which host the `type` URI of a problem names: X sends both `https://api.x.com/2/problems/...`
+/// and `https://api.twitter.com/2/problems/...` (the same problem has been seen with each), and
+/// documents no rule, so a bot must compare the suffix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProblemTypes {
+    /// Alternate between the two hosts, answer by answer, so a bot that compares the whole URI
+    /// fails here as it would on X (the default). The `credits` problem, seen with one host
+    /// only, keeps it.
+    BothHosts,
+    /// Each problem with the host it was recorded with.
+    AsRecorded,
+}
+
 /// How the sandbox behaves: accounts, timestamp window, delays (builder style).
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
@@ -38,6 +52,9 @@ impl Default for SandboxConfig {
                 rate_limits: true,
                 rate_limit_window: Duration::from_secs(WINDOW_SECS as u64),
                 oauth2: Oauth2Settings::default(),
+                unsigned_access_token: true,
+                poll_without_text: true,
+                problem_types: ProblemTypes::BothHosts,
             },
         }
     }
@@ -103,6 +120,38 @@ impl SandboxConfig {
     /// windows let tests see a limit reset.
     pub fn rate_limit_window(mut self, window: Duration) -> SandboxConfig {
         self.settings.rate_limit_window = window;
+        self
+    }
+
+    /// Registers one more callback URL for every demo app (they all have
+    /// [`DEMO_CALLBACK_URL`](crate::DEMO_CALLBACK_URL)), matched exactly by the PIN flow's
+    /// `oauth_callback` and OAuth 2.0's `redirect_uri`: e.g. the one your web app listens on.
+    pub fn callback_url(mut self, url: impl Into<String>) -> SandboxConfig {
+        self.demo_callback_urls.push(url.into());
+        self
+    }
+
+    /// Whether `POST /oauth/access_token` takes the request token and the verifier without a
+    /// signature (default yes): X's reference says "Authentication: Not required" and its curl
+    /// example sends no `Authorization` header
+    /// (<https://docs.x.com/fundamentals/authentication/api-reference>). A signed request is
+    /// always verified.
+    pub fn unsigned_access_token(mut self, allowed: bool) -> SandboxConfig {
+        self.settings.unsigned_access_token = allowed;
+        self
+    }
+
+    /// Whether a post with a poll needs no text (default: it needs none). X's schema requires no
+    /// property of `POST /2/tweets`, but its description of `text` says "Required unless media is
+    /// provided": unconfirmed for a poll, hence configurable.
+    pub fn poll_without_text(mut self, allowed: bool) -> SandboxConfig {
+        self.settings.poll_without_text = allowed;
+        self
+    }
+
+    /// Which host problem `type` URIs name (default [`ProblemTypes::BothHosts`]).
+    pub fn problem_types(mut self, types: ProblemTypes) -> SandboxConfig {
+        self.settings.problem_types = types;
         self
     }
 }

@@ -1,20 +1,28 @@
 //! A local X API that verifies OAuth 1.0a and OAuth 2.0 exactly as X does, for tests and offline work.
 //!
 //! # What it serves
-//! X API v2 `GET /2/users/me`, `POST /2/tweets`, `DELETE /2/tweets/:id`,
-//! `POST /2/dm_conversations/with/:participant_id/messages`, `GET /2/users/by/username/:username`
-//! and `POST /2/users/:id/bookmarks` (OAuth 2.0 only); v1.1 `GET /1.1/account/verify_credentials.json`
-//! and `POST /1.1/oauth/invalidate_token`; the PIN flow (`/oauth/request_token`, `/oauth/authorize`,
-//! `/oauth/access_token`); app-only Bearer Tokens (`/oauth2/token`, `/oauth2/invalidate_token`);
-//! OAuth 2.0 user context with PKCE (the consent page `/i/oauth2/authorize`, `/2/oauth2/token`,
-//! `/2/oauth2/revoke`; user tokens work on every v2 endpoint above, with X's scopes); and its own
-//! `/sandbox/health`, `/sandbox/echo` (any signed request: shows the base string it verified) and
-//! `/sandbox/clock` (moves the clock OAuth 2.0 codes and tokens expire on). It answers with X's
-//! statuses, bodies and headers (`x-access-level`, `x-rate-limit-*`, `api-version`, a `Date` on the
-//! server's clock), serves one demo account per [`Scenario`] (a revoked token, an app not enrolled,
-//! no credits left, a clock one hour ahead, an expired OAuth 2.0 token...), and explains every
-//! refusal in an `x-sandbox-explain` header. See the chapter "Test offline with the sandbox"
-//! (book/test-offline-with-the-sandbox.md).
+//! X API v2 `GET /2/users/me`, `POST /2/tweets`, `DELETE /2/tweets/:id`, the three DM endpoints
+//! (`/2/dm_conversations/with/:participant_id/messages`, `/2/dm_conversations`,
+//! `/2/dm_conversations/:id/messages`), media upload (`/2/media/upload`, in one request or in
+//! chunks), `GET /2/users/by/username/:username` and `POST /2/users/:id/bookmarks` (OAuth 2.0
+//! only); v1.1 `GET /1.1/account/verify_credentials.json`, `POST /1.1/oauth/invalidate_token`,
+//! `POST /1.1/media/upload.json` and `POST /1.1/statuses/update.json` (403 code 453, as on
+//! pay-per-use access); the PIN flow (`/oauth/request_token`, `/oauth/authorize` and
+//! `/oauth/authenticate`, `/oauth/access_token`) with the apps' callback URLs; app-only Bearer
+//! Tokens (`/oauth2/token`, `/oauth2/invalidate_token`); OAuth 2.0 user context with PKCE (the
+//! consent page `/i/oauth2/authorize`, `/2/oauth2/token`, `/2/oauth2/revoke`; user tokens work on
+//! every v2 endpoint above, with X's scopes); and its own `/sandbox/health`, `/sandbox/accounts`
+//! (the demo accounts as JSON), `/sandbox/echo` (any signed request: shows the base string it
+//! verified) and `/sandbox/clock` (moves the clock OAuth 2.0 codes and tokens expire on).
+//! It accepts what X accepts from real clients (tweepy, twitter-api-v2, requests-oauthlib: the
+//! `oauth_*` parameters may be split between the header and the form body; OAuth 2.0 parameters
+//! as a form, JSON or a query string), checks JSON bodies against X's request schemas (OpenAPI
+//! 2.167), answers with X's statuses, bodies and headers (`x-access-level`, `x-rate-limit-*`,
+//! `api-version`, a `Date` on the server's clock), v1.1 in v1.1's shapes, serves one demo account
+//! per [`Scenario`] (a revoked token, an app not enrolled, no credits left, a clock one hour
+//! ahead, an expired OAuth 2.0 token...), and explains every refusal in an `x-sandbox-explain`
+//! header. See the chapters "Test offline with the sandbox" (book/test-offline-with-the-sandbox.md)
+//! and "Test a Python or Node bot against the sandbox" (book/test-a-python-or-node-bot.md).
 //!
 //! # How to run it
 //! From Rust, start it on a free port of 127.0.0.1 and point a client at [`Sandbox::base_url`]:
@@ -33,6 +41,7 @@
 //!
 //! ```sh
 //! cargo run -p xkeys-sandbox -- --port 8080
+//! cargo run -p xkeys-sandbox -- --port 0 --rate-limit-window 5   # wait out a limit in seconds
 //! ```
 //!
 //! # It shares no code with the client's signer
@@ -45,10 +54,11 @@
 //! - `auth`: who calls (OAuth 1.0a, an OAuth 2.0 user token, a Bearer Token, Basic) and X's
 //!   checks, in X's order; OAuth 2.0's clients and PKCE.
 //! - `http`: the axum glue: extractors that read and authenticate a request, X's reply.
-//! - `routes`: the router and the handlers, by family (v2, v1.1, OAuth, OAuth 2.0, app-only, sandbox).
-//! - `state`: what the running sandbox remembers (accounts, issued tokens, nonces, rate limits,
-//!   OAuth 2.0 codes and tokens and their clock).
-//! - `x`: X's error bodies and user objects, each with its source.
+//! - `routes`: the router and the handlers, by family (v2, media, v1.1, OAuth, OAuth 2.0,
+//!   app-only, sandbox).
+//! - `state`: what the running sandbox remembers (accounts, issued tokens, uploads, DM
+//!   conversations, nonces, rate limits, OAuth 2.0 codes and tokens and their clock).
+//! - `x`: X's error bodies and user objects, each with its source, and X's request schemas.
 //! - [`Account`], [`Scenario`], [`SandboxConfig`], [`Sandbox`]: the public face; [`cli`]: the
 //!   program's command line.
 
@@ -67,8 +77,8 @@ mod x;
 
 use std::net::SocketAddr;
 
-pub use accounts::{AccessLevel, Account, DemoAccount, DEMO_REDIRECT_URI};
-pub use config::SandboxConfig;
+pub use accounts::{AccessLevel, Account, DemoAccount, DEMO_CALLBACK_URL};
+pub use config::{ProblemTypes, SandboxConfig};
 pub use scenario::{Scenario, UnknownScenario};
 pub use server::Sandbox;
 
@@ -93,6 +103,9 @@ pub enum SandboxError {
     /// Two apps use the same OAuth 2.0 Client ID.
     #[error("two apps use the OAuth 2.0 Client ID {0}")]
     DuplicateClientId(String),
+    /// An app registers more callback URLs than X allows (10).
+    #[error("the app with the API Key {0} registers more than 10 callback URLs (X allows 10)")]
+    TooManyCallbackUrls(String),
     /// Ctrl-C could not be waited for (the program's serve loop).
     #[error("cannot wait for Ctrl-C: {0}")]
     Signal(std::io::Error),

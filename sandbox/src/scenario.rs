@@ -23,7 +23,8 @@ pub enum Scenario {
     UserNotEnrolled,
     /// The pay-per-use balance is empty: 402 `CreditsDepleted`.
     CreditsDepleted,
-    /// Every call is over its rate limit: 429 with `x-rate-limit-remaining: 0`.
+    /// Every endpoint's window starts used up: 429 with `x-rate-limit-remaining: 0` until
+    /// `x-rate-limit-reset`, then a fresh window, so a client that waits gets through.
     RateLimited,
     /// The server's clock runs ahead of yours: correctly signed requests get 401.
     ClockSkew,
@@ -109,7 +110,9 @@ impl Scenario {
             Scenario::AppNotEnrolled => "an app not moved into the Pay-per-use package",
             Scenario::UserNotEnrolled => "a user without a pay-per-use developer account",
             Scenario::CreditsDepleted => "a pay-per-use account with no credits left",
-            Scenario::RateLimited => "a user over the rate limit of every endpoint",
+            Scenario::RateLimited => {
+                "a user who used up the rate limit of every endpoint, until x-rate-limit-reset"
+            }
             Scenario::ClockSkew => "a server clock one hour ahead of yours: signatures look stale",
             Scenario::DuplicatePost => "every post is refused as duplicate content",
             Scenario::V1Unavailable => "an access level without the v1.1 endpoints",

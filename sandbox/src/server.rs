@@ -62,7 +62,7 @@ impl Sandbox {
                 demo
             })
             .collect();
-        let demos = demo_accounts
+        let demos: Vec<DemoAccount> = demo_accounts
             .iter()
             .map(|a| a.to_demo_at(started))
             .collect();
@@ -70,13 +70,13 @@ impl Sandbox {
             .iter()
             .find_map(|a| a.public_client_id.clone())
             .unwrap_or_default();
-        let mut accounts = if config.demo_accounts {
-            demo_accounts
+        let (mut accounts, served) = if config.demo_accounts {
+            (demo_accounts, demos.clone())
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         accounts.extend(config.accounts);
-        let shared = Arc::new(Shared::new(config.settings, &accounts, started)?);
+        let shared = Arc::new(Shared::new(config.settings, &accounts, served, started)?);
         let clock = shared.oauth2.clock();
         let listener = tokio::net::TcpListener::bind(addr)
             .await

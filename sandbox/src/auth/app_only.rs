@@ -16,7 +16,7 @@ use crate::x::problems as p;
 ///
 /// # Errors
 /// An unknown Bearer Token (401), or one on a user-context endpoint: X answers 403
-/// `unsupported-authentication` (plhery/node-twitter-api-v2#475).
+/// `unsupported-authentication` on v2 (plhery/node-twitter-api-v2#475), code 220 on v1.1.
 pub(crate) fn bearer(
     st: &Shared,
     authorization: &[&str],
@@ -39,16 +39,18 @@ pub(crate) fn bearer(
         )));
     };
     if spec.app_only.is_none() {
-        let (body, how) = if spec.oauth1 {
-            (
+        // v1.1 answers in its own shape: 403 code 220
+        // (https://docs.x.com/fundamentals/authentication/oauth-2-0/application-only).
+        let (body, how) = match (spec.api, spec.oauth1) {
+            (Api::V11, _) => (p::V1_220, "sign with OAuth 1.0a"),
+            (Api::V2, true) => (
                 p::UNSUPPORTED_AUTHENTICATION,
                 "sign with OAuth 1.0a or send an OAuth 2.0 user access token",
-            )
-        } else {
-            (
+            ),
+            (Api::V2, false) => (
                 p::UNSUPPORTED_AUTHENTICATION_APP_ONLY_OAUTH2,
                 "send an OAuth 2.0 user access token",
-            )
+            ),
         };
         return Some(Err(Refusal::new(
             StatusCode::FORBIDDEN,

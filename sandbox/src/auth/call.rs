@@ -86,9 +86,13 @@ pub(crate) fn gates(
     }
     if let Caller::User { token, .. } = caller {
         if token.level < spec.needs {
+            let body = match spec.api {
+                Api::V2 => p::OAUTH1_PERMISSIONS,
+                Api::V11 => p::V1_261,
+            };
             return Err(Refusal::new(
                 StatusCode::FORBIDDEN,
-                p::OAUTH1_PERMISSIONS,
+                body,
                 format!(
                     "the token has access level {} but this endpoint needs {}: change the app's permission, then regenerate the Access Token and Secret",
                     token.level.header_value(),
@@ -126,9 +130,14 @@ fn outage(scenario: Scenario) -> Result<(), Refusal> {
 /// v1.1 access, then the app's and the user's enrolment, then the credits.
 fn enrolment(caller: &Caller, spec: &Spec) -> Result<(), Refusal> {
     let scenario = caller.scenario();
-    if spec.api == Api::V11
-        && matches!(scenario, Scenario::V1Unavailable | Scenario::AppNotEnrolled)
-    {
+    // The 453 message itself says "limited v1.1 endpoints (e.g. media post, oauth)" stay; an app
+    // that is not enrolled has no v1.1 at all.
+    let no_v11 = match scenario {
+        Scenario::V1Unavailable => !spec.limited_v11,
+        Scenario::AppNotEnrolled => true,
+        _ => false,
+    };
+    if spec.api == Api::V11 && no_v11 {
         return Err(Refusal::new(
             StatusCode::FORBIDDEN,
             p::V1_453,
@@ -170,9 +179,8 @@ fn count(st: &Shared, caller: &Caller, spec: &Spec, now: i64) -> RateStatus {
             spec.app_only.unwrap_or(spec.per_user),
         ),
     };
-    if caller.scenario() == Scenario::RateLimited {
-        st.limiter.exhausted(limit, now)
-    } else {
-        st.limiter.hit(&who, spec.endpoint, limit, now)
-    }
+    // The window is on the caller's server clock, so x-rate-limit-reset agrees with its Date.
+    let now = now + st.clock_offset(caller.scenario());
+    let used_up = caller.scenario() == Scenario::RateLimited;
+    st.limiter.hit(&who, spec.endpoint, limit, now, used_up)
 }

@@ -73,6 +73,9 @@ pub(crate) struct Spec {
     pub(crate) per_user: u32,
     /// `Some(requests per app per window)` when a Bearer Token (app-only) may call it.
     pub(crate) app_only: Option<u32>,
+    /// One of the "limited v1.1 endpoints (e.g. media post, oauth)" that X's 453 message says
+    /// every access level keeps: the `v1-unavailable` scenario lets it through.
+    pub(crate) limited_v11: bool,
 }
 
 /// Which token a signed request must carry.

@@ -46,9 +46,10 @@ impl AuthFailure {
             (_, Api::V2) => (StatusCode::UNAUTHORIZED, p::UNAUTHORIZED),
             (Failure::MissingAuthorization, Api::V11) => (StatusCode::BAD_REQUEST, p::V1_215),
             (Failure::Stale { .. }, Api::V11) => (StatusCode::UNAUTHORIZED, p::V1_135),
-            (Failure::Revoked(_) | Failure::UnknownToken(_), Api::V11) => {
-                (StatusCode::UNAUTHORIZED, p::V1_89)
-            }
+            (
+                Failure::Revoked(_) | Failure::UnknownToken(_) | Failure::TokenOfAnotherApp(_),
+                Api::V11,
+            ) => (StatusCode::UNAUTHORIZED, p::V1_89),
             (_, Api::V11) => (StatusCode::UNAUTHORIZED, p::V1_32),
         };
         Refusal::new(status, body, self.failure.explain()).at_clock(self.clock_offset)
@@ -105,7 +106,13 @@ pub(crate) fn verify(
     };
     let Some(token_secret) = token_secret else {
         let t = token_value.as_deref().unwrap_or_default();
-        return Err(fail(Failure::UnknownToken(mask(t))));
+        // Say so when the token is real but another app's: it is not unknown, nor revoked.
+        let another_app = kind != TokenKind::Request && st.access_token(t).is_some();
+        return Err(fail(if another_app {
+            Failure::TokenOfAnotherApp(mask(t))
+        } else {
+            Failure::UnknownToken(mask(t))
+        }));
     };
     if !signature_ok {
         return Err(fail(mismatch(&collected, &app, &token_secret)));

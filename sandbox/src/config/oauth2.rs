@@ -1,18 +1,12 @@
-//! The OAuth 2.0 part of [`SandboxConfig`]: callback URLs, and the behaviours X does not
-//! document, each with the default the sandbox picked and why.
+//! The OAuth 2.0 part of [`SandboxConfig`]: the behaviours X does not document, each with the
+//! default the sandbox picked and why. (Callback URLs, which OAuth 1.0a and 2.0 share, are
+//! [`SandboxConfig::callback_url`]'s.)
 
 use std::time::Duration;
 
 use super::SandboxConfig;
 
 impl SandboxConfig {
-    /// Registers one more callback URL for every demo app, matched exactly (they all have
-    /// [`DEMO_REDIRECT_URI`](crate::DEMO_REDIRECT_URI)): e.g. the one your bot's login listens on.
-    pub fn callback_url(mut self, url: impl Into<String>) -> SandboxConfig {
-        self.demo_callback_urls.push(url.into());
-        self
-    }
-
     /// How long an unused refresh token lives (default 183 days). "Six months" comes only from
     /// an X DevRel blog post; X documents no lifetime.
     pub fn oauth2_refresh_lifetime(mut self, lifetime: Duration) -> SandboxConfig {

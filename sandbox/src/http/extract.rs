@@ -110,8 +110,6 @@ pub(crate) trait Expect {
 pub(crate) struct OptionalToken;
 /// No token: signed by the consumer alone, refusals as v1.1 (`/oauth/request_token`).
 pub(crate) struct ConsumerOnly;
-/// A request token, refusals as v1.1 (`/oauth/access_token`).
-pub(crate) struct WithRequestToken;
 
 impl Expect for OptionalToken {
     const TOKEN: TokenKind = TokenKind::Optional;
@@ -120,11 +118,6 @@ impl Expect for OptionalToken {
 
 impl Expect for ConsumerOnly {
     const TOKEN: TokenKind = TokenKind::None;
-    const API: Api = Api::V11;
-}
-
-impl Expect for WithRequestToken {
-    const TOKEN: TokenKind = TokenKind::Request;
     const API: Api = Api::V11;
 }
 

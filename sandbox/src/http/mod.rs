@@ -6,13 +6,13 @@
 //!   handler that takes one runs only for a request X would let through; otherwise the extractor
 //!   answers as X does.
 //! - [`Reply`] is X's answer: status, body, X's headers and the `x-sandbox-explain` header.
+//! - [`multipart`] reads the `multipart/form-data` bodies of media uploads.
 
 mod extract;
+pub(crate) mod multipart;
 mod reply;
 mod request;
 
-pub(crate) use extract::{
-    AppCredentials, Call, ConsumerOnly, Endpoint, OptionalToken, Signed, WithRequestToken,
-};
+pub(crate) use extract::{AppCredentials, Call, ConsumerOnly, Endpoint, OptionalToken, Signed};
 pub(crate) use reply::{Reply, FORM, HTML, JSON};
 pub(crate) use request::Incoming;

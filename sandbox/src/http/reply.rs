@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use axum::body::Body;
-use axum::http::header::{CONTENT_TYPE, DATE};
+use axum::http::header::{CONTENT_TYPE, DATE, LOCATION};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
@@ -35,6 +35,8 @@ pub(crate) struct Reply {
     pub(crate) rate: Option<RateStatus>,
     /// How far the caller's server clock runs ahead, for the `Date` header.
     pub(crate) clock_offset: i64,
+    /// The `Location` header of a redirect (the authorize page back to a web app's callback).
+    pub(crate) location: Option<Box<str>>,
 }
 
 impl Reply {
@@ -52,6 +54,7 @@ impl Reply {
             access_level: None,
             rate: None,
             clock_offset: 0,
+            location: None,
         }
     }
 
@@ -109,6 +112,13 @@ impl IntoResponse for Reply {
                     h.insert(HeaderName::from_static(name), v);
                 }
             }
+        }
+        if let Some(v) = self
+            .location
+            .as_deref()
+            .and_then(|l| HeaderValue::from_str(l).ok())
+        {
+            h.insert(LOCATION, v);
         }
         if let Some(v) = self.explain.as_deref().and_then(explain_header) {
             h.insert(HeaderName::from_static("x-sandbox-explain"), v);

@@ -10,8 +10,9 @@ use crate::auth::Presented;
 use crate::oauth1::parse_form;
 use crate::x::problems as p;
 
-/// Largest body the sandbox reads.
-const BODY_LIMIT: usize = 1 << 20;
+/// Largest body the sandbox reads: 8 MiB, room for a 5 MB image in one media upload (or a
+/// chunk of twitter-api-v2's default 1 MiB, with its multipart framing).
+const BODY_LIMIT: usize = 8 << 20;
 
 /// A request read in full: method, path, query, headers and body.
 pub(crate) struct Incoming {
@@ -53,6 +54,11 @@ impl Incoming {
     /// The first form-body parameter named `name`, decoded.
     pub(crate) fn form_param(&self, name: &str) -> Option<String> {
         first(&parse_form(&String::from_utf8_lossy(&self.body)), name)
+    }
+
+    /// The `Content-Type` header, if it is ASCII.
+    pub(crate) fn content_type(&self) -> Option<&str> {
+        self.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok())
     }
 
     /// The parts authentication reads.

@@ -12,10 +12,18 @@ pub enum Failure {
     NotOAuth,
     /// The header could not be parsed.
     Malformed(String),
-    /// The same `oauth_*` parameter twice.
+    /// The same `oauth_*` parameter twice in one place (the header, the query or the form body).
     DuplicateParameter(String),
-    /// An `oauth_*` parameter both in the header and in the query or body.
-    TwoPlaces(String),
+    /// An `oauth_*` parameter in two places (the header, the query, the form body) with two
+    /// different values. The same value in two places counts once.
+    TwoPlaces {
+        /// The parameter.
+        name: String,
+        /// Where it came first: `the Authorization header`, `the query` or `the form body`.
+        first: &'static str,
+        /// Where it came again.
+        second: &'static str,
+    },
     /// A required parameter is missing.
     MissingParameter(&'static str),
     /// A parameter that must be absent here was sent.
@@ -30,6 +38,9 @@ pub enum Failure {
     UnknownConsumerKey(String),
     /// No token has this value (for this app).
     UnknownToken(String),
+    /// The access token exists but was issued to another app: it must be signed with that app's
+    /// API Key and Secret.
+    TokenOfAnotherApp(String),
     /// The signature does not match; carries the base string the sandbox computed (ids masked).
     SignatureMismatch(String),
     /// The signature matches the request without its form-body parameters: the client left the
@@ -65,8 +76,12 @@ impl Failure {
             }
             Failure::Malformed(why) => format!("malformed Authorization header: {why}"),
             Failure::DuplicateParameter(name) => format!("duplicate parameter {name}"),
-            Failure::TwoPlaces(name) => format!(
-                "oauth params in two places: {name} is in the Authorization header and in the query or body"
+            Failure::TwoPlaces {
+                name,
+                first,
+                second,
+            } => format!(
+                "oauth params in two places with different values: {name} is in {first} and in {second}; send each once (the same value in two places counts once)"
             ),
             Failure::MissingParameter(name) => format!("missing required parameter {name}"),
             Failure::UnexpectedParameter(name) => format!("unexpected parameter {name}"),
@@ -78,6 +93,9 @@ impl Failure {
             Failure::UnknownConsumerKey(k) => format!("unknown consumer key {k}"),
             Failure::UnknownToken(t) => format!(
                 "unknown token {t} for this consumer key (an access token, or on /oauth/access_token a request token: unknown, used or cancelled)"
+            ),
+            Failure::TokenOfAnotherApp(t) => format!(
+                "token {t} belongs to another app: sign with the API Key and Secret of the app that issued it (not revoked)"
             ),
             Failure::SignatureMismatch(base) => format!(
                 "signature mismatch; the sandbox computed the base string (ids masked): {base}"

@@ -144,26 +144,38 @@ fn is_form(content_type: Option<&str>) -> bool {
 
 /// Collects the parameters of a request and computes its base string.
 ///
-/// `authorization` holds every `Authorization` header value received. The checks run in this
-/// order, and the first that fails decides the [`Failure`]: one header; its parameters (quoted,
-/// `oauth_*` only, none twice); no `oauth_*` in the query or body; the required parameters;
-/// HMAC-SHA1; `oauth_version` 1.0 when sent; a numeric timestamp.
+/// `authorization` holds every `Authorization` header value received. Protocol parameters may
+/// come in the header, the query and the form body (RFC 5849 §3.5), and some clients split them:
+/// twitter-api-v2 sends `oauth_callback`, or `oauth_token` and `oauth_verifier`, in the form body
+/// and the rest in the header, and X accepts it. A parameter sent in two places with the same
+/// value counts once (as those clients sign it); with two values it is refused.
+///
+/// The checks run in this order, and the first that fails decides the [`Failure`]: at most one
+/// header; its parameters (quoted, `oauth_*` only, none twice); the protocol parameters of the
+/// query and the body (none twice in one place, none with two values); some protocol parameter
+/// at all ([`Failure::MissingAuthorization`] otherwise); the required parameters; HMAC-SHA1;
+/// `oauth_version` 1.0 when sent; a numeric timestamp.
 ///
 /// # Errors
 /// The first [`Failure`] met.
 pub fn collect(req: &Received<'_>, authorization: &[&str]) -> Result<Collected, Failure> {
-    let header = match authorization {
-        [] => return Err(Failure::MissingAuthorization),
-        [one] => *one,
+    let (mut protocol, mut signature) = match authorization {
+        [] => (Protocol::new(), None),
+        [one] => protocol_parameters(one)?,
         _ => return Err(Failure::MultipleAuthorization),
     };
-    let (oauth, signature) = protocol_parameters(header)?;
-    let (params, query_len) = request_parameters(req)?;
-    let signature = signature.ok_or(Failure::MissingParameter("oauth_signature"))?;
+    let (params, query_len) = request_parameters(req, &mut protocol, &mut signature)?;
+    if protocol.values.is_empty() && signature.is_none() {
+        return Err(Failure::MissingAuthorization);
+    }
+    let oauth = protocol.values;
+    let signature = signature
+        .map(|(value, _)| value)
+        .ok_or(Failure::MissingParameter("oauth_signature"))?;
     let timestamp = check_protocol(&oauth)?;
 
     let uri = base_string_uri(req.scheme, req.host, req.path);
-    let pairs = |params: &[(Vec<u8>, Vec<u8>)]| -> Vec<(Vec<u8>, Vec<u8>)> {
+    let pairs = |params: &[(Vec<u8>, Vec<u8>)]| -> Params {
         params
             .iter()
             .cloned()
@@ -188,11 +200,73 @@ pub fn collect(req: &Received<'_>, authorization: &[&str]) -> Result<Collected, 
     })
 }
 
+/// Where a protocol parameter came from.
+const HEADER: &str = "the Authorization header";
+const QUERY: &str = "the query";
+const BODY: &str = "the form body";
+
+/// The protocol parameters found so far (without `oauth_signature`), and where each came from.
+struct Protocol {
+    values: BTreeMap<String, String>,
+    places: BTreeMap<String, &'static str>,
+}
+
+impl Protocol {
+    fn new() -> Protocol {
+        Protocol {
+            values: BTreeMap::new(),
+            places: BTreeMap::new(),
+        }
+    }
+
+    /// Adds a parameter found in `place`; the same value again elsewhere counts once.
+    fn add(&mut self, name: String, value: String, place: &'static str) -> Result<(), Failure> {
+        match (self.values.get(&name), self.places.get(&name)) {
+            (Some(_), Some(&first)) if first == place => Err(Failure::DuplicateParameter(name)),
+            (Some(old), Some(&first)) if *old != value => Err(Failure::TwoPlaces {
+                name,
+                first,
+                second: place,
+            }),
+            (Some(_), _) => Ok(()),
+            (None, _) => {
+                self.places.insert(name.clone(), place);
+                self.values.insert(name, value);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The signature, if sent, and where it came from.
+type Signature = Option<(String, &'static str)>;
+
+/// Adds the signature found in `place`, like [`Protocol::add`].
+fn add_signature(
+    signature: &mut Signature,
+    value: String,
+    place: &'static str,
+) -> Result<(), Failure> {
+    match signature {
+        Some((_, first)) if *first == place => {
+            Err(Failure::DuplicateParameter("oauth_signature".into()))
+        }
+        Some((old, first)) if *old != value => Err(Failure::TwoPlaces {
+            name: "oauth_signature".into(),
+            first,
+            second: place,
+        }),
+        Some(_) => Ok(()),
+        None => {
+            *signature = Some((value, place));
+            Ok(())
+        }
+    }
+}
+
 /// The `oauth_*` parameters of the header (without `realm`) and the signature, if sent.
-fn protocol_parameters(
-    header: &str,
-) -> Result<(BTreeMap<String, String>, Option<String>), Failure> {
-    let mut oauth = BTreeMap::new();
+fn protocol_parameters(header: &str) -> Result<(Protocol, Signature), Failure> {
+    let mut protocol = Protocol::new();
     let mut signature = None;
     for (name, value) in parse_authorization(header)? {
         if name == "realm" {
@@ -202,31 +276,50 @@ fn protocol_parameters(
             return Err(Failure::UnexpectedParameter(name));
         }
         if name == "oauth_signature" {
-            if signature.replace(value).is_some() {
-                return Err(Failure::DuplicateParameter(name));
-            }
-            continue;
+            add_signature(&mut signature, value, HEADER)?;
+        } else {
+            protocol.add(name, value, HEADER)?;
         }
-        if oauth.contains_key(&name) {
-            return Err(Failure::DuplicateParameter(name));
-        }
-        oauth.insert(name, value);
     }
-    Ok((oauth, signature))
+    Ok((protocol, signature))
 }
 
-/// The query parameters, then the form-body ones, and how many came from the query.
-fn request_parameters(req: &Received<'_>) -> Result<(Params, usize), Failure> {
-    let mut params = req.query.map(parse_form).unwrap_or_default();
-    let query_len = params.len();
-    if is_form(req.content_type) {
-        params.extend(parse_form(&String::from_utf8_lossy(req.body)));
-    }
-    // RFC 5849 §3.5: protocol parameters travel in one place only.
-    if let Some((name, _)) = params.iter().find(|(n, _)| n.starts_with(b"oauth_")) {
-        return Err(Failure::TwoPlaces(
-            String::from_utf8_lossy(name).into_owned(),
-        ));
+/// The query parameters, then the form-body ones, and how many came from the query; their
+/// `oauth_*` parameters go to `protocol` and `signature` instead.
+fn request_parameters(
+    req: &Received<'_>,
+    protocol: &mut Protocol,
+    signature: &mut Signature,
+) -> Result<(Params, usize), Failure> {
+    let query = req.query.map(parse_form).unwrap_or_default();
+    let body = if is_form(req.content_type) {
+        parse_form(&String::from_utf8_lossy(req.body))
+    } else {
+        Vec::new()
+    };
+    let mut params = Vec::new();
+    let mut query_len = 0;
+    for (place, pairs) in [(QUERY, query), (BODY, body)] {
+        for (name, value) in pairs {
+            if !name.starts_with(b"oauth_") {
+                params.push((name, value));
+                continue;
+            }
+            let text = |b: Vec<u8>| {
+                String::from_utf8(b).map_err(|_| {
+                    Failure::Malformed(format!("an oauth_* parameter of {place} is not UTF-8"))
+                })
+            };
+            let (name, value) = (text(name)?, text(value)?);
+            if name == "oauth_signature" {
+                add_signature(signature, value, place)?;
+            } else {
+                protocol.add(name, value, place)?;
+            }
+        }
+        if place == QUERY {
+            query_len = params.len();
+        }
     }
     Ok((params, query_len))
 }

@@ -7,35 +7,48 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use crate::accounts::AccessLevel;
-use crate::http::{ConsumerOnly, Incoming, Reply, Signed, WithRequestToken, FORM, HTML};
+use crate::auth::oauth1::verify;
+use crate::auth::{Api, TokenKind};
+use crate::http::{ConsumerOnly, Incoming, Reply, Signed, FORM, HTML};
 use crate::oauth1::percent_encode;
 use crate::state::{Shared, Unredeemable};
 use crate::x::problems as p;
 
 type St = State<std::sync::Arc<Shared>>;
 
-/// `POST /oauth/request_token`: `oauth_callback=oob` required, optional `x_auth_access_type`.
+/// `POST /oauth/request_token`: `oauth_callback` is `oob` (a PIN) or one of the app's registered
+/// callback URLs, matched exactly; optional `x_auth_access_type`. A URL the app did not register
+/// is X's 403 code 415; an app with no callback URL at all only takes `oob` (401 code 417)
+/// (<https://docs.x.com/fundamentals/developer-apps>).
 pub(super) async fn request_token(State(st): St, signed: Signed<ConsumerOnly>) -> Reply {
     let v = &signed.verified;
-    match v.collected.oauth.get("oauth_callback").map(String::as_str) {
-        Some("oob") => {}
+    let callback = match v.collected.oauth.get("oauth_callback").map(String::as_str) {
+        Some("oob") => None,
         None => {
             return Reply::json(StatusCode::BAD_REQUEST, p::V1_215).explain(
-                "oauth_callback is required: the sandbox serves PIN apps, use oauth_callback=oob",
+                "oauth_callback is required: oob for a PIN, or one of the app's callback URLs",
+            )
+        }
+        Some(url) if v.app.callback_urls.iter().any(|u| u == url) => Some(url.to_string()),
+        Some(_) if v.app.callback_urls.is_empty() => {
+            return Reply::json(StatusCode::UNAUTHORIZED, p::V1_417).explain(
+                "this app registers no callback URL (a PIN-only app): use oauth_callback=oob",
             )
         }
         Some(_) => {
-            return Reply::json(StatusCode::UNAUTHORIZED, p::V1_417)
-                .explain("the sandbox's apps are PIN (desktop) apps: use oauth_callback=oob")
+            return Reply::json(StatusCode::FORBIDDEN, p::V1_415).explain(format!(
+                "oauth_callback is not one of the app's {} registered callback URLs (matched exactly, trailing slash included); oob works too",
+                v.app.callback_urls.len()
+            ))
         }
-    }
+    };
     // x_auth_access_type can only lower the app's permission, and has no DM value.
     let level = match v.collected.param("x_auth_access_type").as_deref() {
         Some("read") => v.app.level.min(AccessLevel::Read),
         Some("write") => v.app.level.min(AccessLevel::ReadWrite),
         _ => v.app.level,
     };
-    let (token, secret) = st.issue_request_token(&v.app.consumer_key, level);
+    let (token, secret) = st.issue_request_token(&v.app.consumer_key, level, callback);
     Reply::new(
         StatusCode::OK,
         FORM,
@@ -43,7 +56,8 @@ pub(super) async fn request_token(State(st): St, signed: Signed<ConsumerOnly>) -
     )
 }
 
-/// `GET /oauth/authorize?oauth_token=...`: the page where a user approves the app.
+/// `GET /oauth/authorize?oauth_token=...` (and `/oauth/authenticate`, the "Sign in with X"
+/// link): the page where a user approves the app. Its form posts back to the same path.
 pub(super) async fn authorize_page(State(st): St, request: Incoming) -> Reply {
     let token = request.query_param("oauth_token").unwrap_or_default();
     let Some((consumer_key, level)) = st.pending(&token) else {
@@ -62,7 +76,7 @@ pub(super) async fn authorize_page(State(st): St, request: Incoming) -> Reply {
     let body = format!(
         "<p><strong>{app}</strong> wants to use your account.</p>\n\
          <p>Permission asked: <strong>{level}</strong>.</p>\n\
-         <form method=\"post\" action=\"/oauth/authorize\">\n\
+         <form method=\"post\" action=\"{action}\">\n\
          <input type=\"hidden\" name=\"oauth_token\" value=\"{token}\">\n\
          <label for=\"username\">You are logged in to the sandbox as</label>\n\
          <select id=\"username\" name=\"username\">\n{options}</select>\n\
@@ -71,6 +85,7 @@ pub(super) async fn authorize_page(State(st): St, request: Incoming) -> Reply {
         app = html_escape(&st.app_name(&consumer_key)),
         level = level.label(),
         token = html_escape(&token),
+        action = html_escape(&request.path),
     );
     Reply::new(StatusCode::OK, HTML, page("Authorize app", &body))
 }
@@ -103,44 +118,86 @@ pub(super) async fn authorize_submit(State(st): St, request: Incoming) -> Reply 
             ),
         );
     };
-    let Some((pin, app_name)) = st.approve(&token, user_id) else {
+    let Some(approved) = st.approve(&token, user_id) else {
         return invalid_request_token();
     };
+    if let Some(callback) = approved.callback {
+        // A web app: back to its callback URL with the token and the verifier.
+        let sep = if callback.contains('?') { '&' } else { '?' };
+        let location = format!(
+            "{callback}{sep}oauth_token={}&oauth_verifier={}",
+            percent_encode(&token),
+            percent_encode(&approved.verifier)
+        );
+        let mut reply = Reply::new(StatusCode::FOUND, HTML, page("Redirecting", ""));
+        reply.location = Some(location.into());
+        return reply;
+    }
     let body = format!(
         "<p>You authorized <strong>{}</strong> as @{}.</p>\n\
          <p>Enter this PIN to complete the authorization process:</p>\n\
-         <p class=\"pin\" id=\"pin\">{pin}</p>",
-        html_escape(&app_name),
+         <p class=\"pin\" id=\"pin\">{}</p>",
+        html_escape(&approved.app_name),
         html_escape(&username),
+        approved.verifier,
     );
     Reply::new(StatusCode::OK, HTML, page("Authorized", &body))
 }
 
-/// `POST /oauth/access_token`: exchanges an approved request token and its PIN for an access token.
-pub(super) async fn access_token(State(st): St, signed: Signed<WithRequestToken>) -> Reply {
-    let v = &signed.verified;
+/// `POST /oauth/access_token`: exchanges an approved request token and its verifier (the PIN)
+/// for an access token. Signed with the request token, its parameters anywhere (twitter-api-v2's
+/// `login` sends `oauth_token` and `oauth_verifier` in the form body); or, as X's reference
+/// documents it ("Authentication: Not required"), unsigned with `oauth_token` and
+/// `oauth_verifier` in the query or the body: the request token and the verifier are the credential.
+pub(super) async fn access_token(State(st): St, request: Incoming) -> Reply {
+    let presented = request.presented();
+    let signed = !presented.authorization.is_empty()
+        || request.query_param("oauth_signature").is_some()
+        || request.form_param("oauth_signature").is_some();
+    let (app, request_token, verifier) = if signed {
+        let v = match verify(&st, &presented, TokenKind::Request) {
+            Ok(v) => v,
+            Err(failure) => return failure.refusal(Api::V11).into(),
+        };
+        let verifier = v.collected.oauth.get("oauth_verifier").cloned();
+        (v.app, v.request_token.unwrap_or_default(), verifier)
+    } else {
+        let param = |name| {
+            request
+                .query_param(name)
+                .or_else(|| request.form_param(name))
+        };
+        if !st.settings.unsigned_access_token {
+            return Reply::json(StatusCode::BAD_REQUEST, p::V1_215).explain(
+                "no Authorization header, and this sandbox is configured to want a signed /oauth/access_token",
+            );
+        }
+        let token = param("oauth_token").unwrap_or_default();
+        let Some(app) = st.pending(&token).and_then(|(ck, _)| st.app(&ck)) else {
+            return Reply::json(StatusCode::UNAUTHORIZED, p::V1_32)
+                .explain("unsigned /oauth/access_token: unknown or used request token");
+        };
+        (app, token, param("oauth_verifier"))
+    };
     let refuse = |why: &str| Reply::json(StatusCode::UNAUTHORIZED, p::V1_32).explain(why);
-    let verifier = v.collected.oauth.get("oauth_verifier").map(String::as_str);
-    let request_token = v.request_token.as_deref().unwrap_or_default();
-    let (user_id, level) = match st.redeem(request_token, verifier) {
-        Ok(redeemed) => redeemed,
-        Err(why) => {
-            return refuse(match why {
+    let (user_id, level) =
+        match st.redeem(&request_token, verifier.as_deref()) {
+            Ok(redeemed) => redeemed,
+            Err(why) => return refuse(match why {
                 Unredeemable::Unknown => "unknown or used request token",
                 Unredeemable::NotApproved => {
                     "the request token was not authorized yet: open /oauth/authorize"
                 }
                 Unredeemable::NoVerifier => "missing oauth_verifier (the PIN)",
                 Unredeemable::WrongVerifier => {
-                    "oauth_verifier does not match the PIN shown on /oauth/authorize"
+                    "oauth_verifier does not match the verifier (the PIN) the authorize page gave"
                 }
-            })
-        }
-    };
+            }),
+        };
     let Some(user) = st.user(&user_id) else {
         return refuse("the approving user no longer exists");
     };
-    let (token, secret) = st.issue_access_token(&v.app, &user_id, level);
+    let (token, secret) = st.issue_access_token(&app, &user_id, level);
     Reply::new(
         StatusCode::OK,
         FORM,

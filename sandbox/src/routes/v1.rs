@@ -1,4 +1,5 @@
-//! X API v1.1: `verify_credentials` and `invalidate_token`, with v1.1's `errors[]` bodies.
+//! X API v1.1: `verify_credentials`, `invalidate_token` and `statuses/update` (always 453), with
+//! v1.1's `errors[]` bodies.
 
 use axum::http::StatusCode;
 use serde_json::json;
@@ -23,11 +24,13 @@ impl Endpoint for VerifyCredentials {
         needs: AccessLevel::Read,
         per_user: 75,
         app_only: None,
+        limited_v11: false,
     };
 }
 
 /// `POST /1.1/oauth/invalidate_token`: X publishes no limit for revoking a token; one per window
-/// is plenty, 15 is generous.
+/// is plenty, 15 is generous. One of the "limited v1.1 endpoints (e.g. media post, oauth)" every
+/// access level keeps, as X's 453 message says.
 pub(super) struct InvalidateToken;
 
 impl Endpoint for InvalidateToken {
@@ -39,7 +42,35 @@ impl Endpoint for InvalidateToken {
         needs: AccessLevel::Read,
         per_user: 15,
         app_only: None,
+        limited_v11: true,
     };
+}
+
+/// `POST /1.1/statuses/update.json`: v1.1 posting, which pay-per-use access does not include;
+/// the most common cause of 453 (tweepy/tweepy#2137). Post with `POST /2/tweets`.
+pub(super) struct StatusesUpdate;
+
+impl Endpoint for StatusesUpdate {
+    const SPEC: Spec = Spec {
+        endpoint: "POST /1.1/statuses/update.json",
+        api: Api::V11,
+        oauth1: true,
+        scopes: None,
+        needs: AccessLevel::Read,
+        per_user: 300,
+        app_only: None,
+        limited_v11: false,
+    };
+}
+
+/// `POST /1.1/statuses/update.json`: signed and checked like any call, then X's 403 code 453.
+pub(super) async fn statuses_update(call: Call<StatusesUpdate>) -> Reply {
+    call.answer(|| {
+        Err(Reply::json(StatusCode::FORBIDDEN, p::V1_453).explain(
+            "POST /1.1/statuses/update.json is not in pay-per-use access: post with POST /2/tweets",
+        ))
+    })
+    .await
 }
 
 /// `GET /1.1/account/verify_credentials.json`: the v1.1 user object of the token's user.

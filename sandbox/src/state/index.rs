@@ -87,6 +87,10 @@ impl Index {
             }
             Some(_) => Ok(()),
             None => {
+                // X allows at most 10 callback URLs per app (https://docs.x.com/fundamentals/developer-apps).
+                if a.callback_urls.len() > 10 {
+                    return Err(SandboxError::TooManyCallbackUrls(mask(&a.api_key)));
+                }
                 let app_id = snowflake(&format!("xkeys-app:{}", a.api_key))[..8].to_string();
                 self.bearers
                     .insert(a.bearer_token.clone(), a.api_key.clone());

@@ -13,13 +13,26 @@ use crate::accounts::AccessLevel;
 use crate::keys::bearer;
 use crate::scenario::Scenario;
 
-/// A request token of the PIN flow.
+/// A request token of the PIN flow (or of a web app's callback flow).
 pub(super) struct RequestToken {
     consumer_key: String,
     secret: String,
     level: AccessLevel,
-    /// (PIN, user id) once a user approved it.
+    /// The registered callback URL it was asked with; `None` for `oob` (a PIN).
+    callback: Option<String>,
+    /// (verifier, user id) once a user approved it: the PIN for `oob`.
     approved: Option<(String, String)>,
+}
+
+/// What approving a request token gives: the verifier, the app's name, and where to send the
+/// user (`None`: show the verifier as a PIN).
+pub(crate) struct Approved {
+    /// The `oauth_verifier`: a 7-digit PIN for `oob`, else a random string.
+    pub(crate) verifier: String,
+    /// The app's name, for the page.
+    pub(crate) app_name: String,
+    /// The callback URL to send the user back to.
+    pub(crate) callback: Option<String>,
 }
 
 /// Posts, for deletes and duplicate detection.
@@ -64,11 +77,13 @@ fn random_alnum(n: usize) -> String {
 }
 
 impl Shared {
-    /// Issues a request token for the app: (token, secret).
+    /// Issues a request token for the app, for a PIN (`callback` `None`) or a registered
+    /// callback URL: (token, secret).
     pub(crate) fn issue_request_token(
         &self,
         consumer_key: &str,
         level: AccessLevel,
+        callback: Option<String>,
     ) -> (String, String) {
         let token = random_alnum(27);
         let secret = random_alnum(32);
@@ -78,6 +93,7 @@ impl Shared {
                 consumer_key: consumer_key.to_string(),
                 secret: secret.clone(),
                 level,
+                callback,
                 approved: None,
             },
         );
@@ -104,14 +120,21 @@ impl Shared {
         lock(&self.request_tokens).remove(token).is_some()
     }
 
-    /// Records that `user_id` approved the request token with a fresh single-use 7-digit PIN:
-    /// (PIN, app name), or `None` if the token is not live.
-    pub(crate) fn approve(&self, token: &str, user_id: String) -> Option<(String, String)> {
-        let pin = format!("{:07}", rand::thread_rng().gen_range(0..10_000_000u32));
+    /// Records that `user_id` approved the request token with a fresh single-use verifier (a
+    /// 7-digit PIN for `oob`), or `None` if the token is not live.
+    pub(crate) fn approve(&self, token: &str, user_id: String) -> Option<Approved> {
         let mut tokens = lock(&self.request_tokens);
         let rt = tokens.get_mut(token)?;
-        rt.approved = Some((pin.clone(), user_id));
-        Some((pin, self.app_name(&rt.consumer_key)))
+        let verifier = match rt.callback {
+            None => format!("{:07}", rand::thread_rng().gen_range(0..10_000_000u32)),
+            Some(_) => random_alnum(32),
+        };
+        rt.approved = Some((verifier.clone(), user_id));
+        Some(Approved {
+            verifier,
+            app_name: self.app_name(&rt.consumer_key),
+            callback: rt.callback.clone(),
+        })
     }
 
     /// Exchanges an approved request token and its PIN: (user id, permission). The request token
@@ -213,7 +236,8 @@ impl Shared {
         // The id is taken first, so a refused duplicate uses one up, as it always has.
         let id = self.next_id();
         let mut posts = lock(&self.posts);
-        if !posts.texts.insert((user_id.to_string(), text.to_string())) {
+        // A post without text (media or a poll only) is never a duplicate.
+        if !text.is_empty() && !posts.texts.insert((user_id.to_string(), text.to_string())) {
             return None;
         }
         posts

@@ -1,11 +1,12 @@
 //! What the sandbox remembers while it runs: its settings, the apps, users and tokens of the
 //! configured accounts ([`index`]), what the flows issue at runtime ([`issued`]: request tokens,
-//! access tokens, Bearer Tokens, posts), the nonce store and the rate-limit counters, and
-//! OAuth 2.0's clients, codes and tokens ([`oauth2`]).
+//! access tokens, Bearer Tokens, posts), uploads and DM conversations ([`media`]), the nonce
+//! store and the rate-limit counters, and OAuth 2.0's clients, codes and tokens ([`oauth2`]).
 //! Every handler shares one [`Shared`].
 
 mod index;
 mod issued;
+mod media;
 pub(crate) mod oauth2;
 pub(crate) mod rate_limit;
 
@@ -16,8 +17,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub(crate) use index::{App, Token, User};
 pub(crate) use issued::{Deleted, Unredeemable};
+pub(crate) use media::{Media, MediaRefused, MEDIA_LIFETIME_SECS};
 
-use crate::accounts::Account;
+use crate::accounts::{Account, DemoAccount};
 use crate::oauth1::NonceStore;
 use crate::scenario::Scenario;
 use crate::SandboxError;
@@ -42,6 +44,12 @@ pub(crate) struct Settings {
     pub(crate) rate_limits: bool,
     /// The length of every rate-limit window.
     pub(crate) rate_limit_window: Duration,
+    /// Whether `/oauth/access_token` takes the request token and verifier unsigned.
+    pub(crate) unsigned_access_token: bool,
+    /// Whether a post with a poll needs no text.
+    pub(crate) poll_without_text: bool,
+    /// Which host the `type` of a problem names.
+    pub(crate) problem_types: crate::config::ProblemTypes,
     /// OAuth 2.0's undocumented behaviours.
     pub(crate) oauth2: oauth2::Oauth2Settings,
 }
@@ -61,7 +69,15 @@ pub(crate) struct Shared {
     pub(crate) limiter: RateLimiter,
     posts: Mutex<Posts>,
     request_tokens: Mutex<HashMap<String, RequestToken>>,
+    /// Uploads by media id.
+    media: Mutex<HashMap<String, media::Upload>>,
+    /// Group DM conversations by id.
+    conversations: Mutex<media::Conversations>,
+    /// The demo accounts served, for `/sandbox/accounts` (none without demo accounts).
+    pub(crate) demos: Vec<DemoAccount>,
     next_id: AtomicU64,
+    /// Counts the answers that name a problem type, to alternate its host.
+    problem_turn: AtomicU64,
     /// OAuth 2.0: clients, codes, tokens and their clock.
     pub(crate) oauth2: oauth2::Oauth2,
 }
@@ -102,10 +118,11 @@ impl Shared {
     ///
     /// # Errors
     /// Two accounts conflict ([`SandboxError::ConflictingApp`], [`SandboxError::DuplicateToken`],
-    /// [`SandboxError::DuplicateClientId`]).
+    /// [`SandboxError::DuplicateClientId`], [`SandboxError::TooManyCallbackUrls`]).
     pub(crate) fn new(
         settings: Settings,
         accounts: &[Account],
+        demos: Vec<DemoAccount>,
         started: i64,
     ) -> Result<Shared, SandboxError> {
         let index = Index::build(accounts)?;
@@ -126,6 +143,10 @@ impl Shared {
             bearers: RwLock::new(index.bearers),
             posts: Mutex::new(Posts::default()),
             request_tokens: Mutex::new(HashMap::new()),
+            media: Mutex::new(HashMap::new()),
+            conversations: Mutex::new(HashMap::new()),
+            demos,
+            problem_turn: AtomicU64::new(0),
             next_id: AtomicU64::new(1_950_000_000_000_000_000),
         })
     }
@@ -133,6 +154,19 @@ impl Shared {
     /// A fresh 19-digit post or event id (deterministic: a counter).
     pub(crate) fn next_id(&self) -> String {
         self.next_id.fetch_add(1, Ordering::Relaxed).to_string()
+    }
+
+    /// The host the next problem `type` names: `api.twitter.com`, then `api.x.com`, in turn.
+    pub(crate) fn next_problem_host(&self) -> &'static str {
+        if self
+            .problem_turn
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(2)
+        {
+            "https://api.twitter.com/2/problems/"
+        } else {
+            "https://api.x.com/2/problems/"
+        }
     }
 
     /// How far this scenario's server clock runs ahead of the real one, in seconds.

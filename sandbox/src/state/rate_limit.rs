@@ -44,12 +44,16 @@ impl RateLimiter {
     }
 
     /// Counts one request of `who` on `endpoint`, which allows `limit` per window, at `now`.
+    /// `used_up`: a window this request opens starts with no request left (the rate-limited
+    /// scenario), so the caller is refused until it resets, then counts afresh: a client that
+    /// waits for `x-rate-limit-reset` gets through.
     pub(crate) fn hit(
         &self,
         who: &str,
         endpoint: &'static str,
         limit: u32,
         now: i64,
+        used_up: bool,
     ) -> RateStatus {
         if !self.enabled {
             return RateStatus {
@@ -60,9 +64,10 @@ impl RateLimiter {
             };
         }
         let mut windows = lock(&self.windows);
+        let opened = if used_up { limit } else { 0 };
         let entry = windows
             .entry((who.to_string(), endpoint))
-            .or_insert((now + self.window, 0));
+            .or_insert((now + self.window, opened));
         if entry.0 <= now {
             *entry = (now + self.window, 0);
         }
@@ -77,16 +82,6 @@ impl RateLimiter {
             exceeded,
         }
     }
-
-    /// The status of a caller who is always over the limit (the rate-limited scenario).
-    pub(crate) fn exhausted(&self, limit: u32, now: i64) -> RateStatus {
-        RateStatus {
-            limit,
-            remaining: 0,
-            reset: now + self.window,
-            exceeded: true,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -98,13 +93,33 @@ mod tests {
         const DM: &str = "POST /2/dm_conversations/with/:participant_id/messages";
         let r = RateLimiter::new(true, WINDOW_SECS);
         for i in 0..15 {
-            let s = r.hit("u", DM, 15, 1000);
+            let s = r.hit("u", DM, 15, 1000, false);
             assert_eq!((s.remaining, s.exceeded), (14 - i, false));
             assert_eq!(s.reset, 1000 + WINDOW_SECS);
         }
-        assert!(r.hit("u", DM, 15, 1001).exceeded);
-        assert!(!r.hit("other", DM, 15, 1001).exceeded);
-        let s = r.hit("u", DM, 15, 1000 + WINDOW_SECS);
+        assert!(r.hit("u", DM, 15, 1001, false).exceeded);
+        assert!(!r.hit("other", DM, 15, 1001, false).exceeded);
+        let s = r.hit("u", DM, 15, 1000 + WINDOW_SECS, false);
         assert_eq!((s.remaining, s.exceeded), (14, false));
+    }
+
+    #[test]
+    fn a_used_up_window_keeps_its_reset_then_recovers() {
+        const ME: &str = "GET /2/users/me";
+        let r = RateLimiter::new(true, 60);
+        let first = r.hit("u", ME, 75, 1000, true);
+        assert_eq!(
+            (first.remaining, first.exceeded, first.reset),
+            (0, true, 1060)
+        );
+        // Later calls in the window see the same reset: it does not slide.
+        let later = r.hit("u", ME, 75, 1059, true);
+        assert_eq!((later.exceeded, later.reset), (true, 1060));
+        // At the reset the caller gets a fresh window.
+        let after = r.hit("u", ME, 75, 1060, true);
+        assert_eq!(
+            (after.remaining, after.exceeded, after.reset),
+            (74, false, 1120)
+        );
     }
 }

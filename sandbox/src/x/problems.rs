@@ -69,11 +69,24 @@ pub(crate) const V1_215: &str = r#"{"errors":[{"code":215,"message":"Bad Authent
 /// <https://docs.x.com/x-api/fundamentals/response-codes-and-errors>, 2025 version).
 pub(crate) const V1_417: &str = r#"{"errors":[{"code":417,"message":"Desktop applications only support the oauth_callback value 'oob'"}]}"#;
 
+/// v1.1 code 415, 403: a callback URL the app did not register
+/// (<https://docs.x.com/fundamentals/developer-apps>).
+pub(crate) const V1_415: &str = r#"{"errors":[{"code":415,"message":"Callback URL not approved for this client application."}]}"#;
+
 /// v1.1 code 220, 403: credentials that may not call a user-context v1.1 endpoint
 /// (<https://docs.x.com/fundamentals/authentication/oauth-2-0/application-only>). Seen for
-/// app-only Bearer Tokens; for an OAuth 2.0 user token, only the 403 is recorded
-/// (plhery/node-twitter-api-v2#167, #417), the body is inferred.
+/// app-only Bearer Tokens; for an OAuth 2.0 user token only the 403 is recorded
+/// (plhery/node-twitter-api-v2#167, #417): the sandbox answers the same body (inferred).
 pub(crate) const V1_220: &str = r#"{"errors":[{"message":"Your credentials do not allow access to this resource","code":220}]}"#;
+
+/// v1.1 code 261, 403: the token's permission is below the endpoint's
+/// (saadmanrafat/twitivity#6).
+pub(crate) const V1_261: &str = r#"{"errors":[{"code":261,"message":"Application cannot perform write actions. Contact Twitter Platform Operations through https://help.twitter.com/forms/platform."}]}"#;
+
+/// v1.1 code 38, 400: a required parameter is missing. Inferred: v1.1's documented "<named>
+/// parameter is missing." for `media`; no real media upload answer was recorded.
+pub(crate) const V1_38_MEDIA_MISSING: &str =
+    r#"{"errors":[{"code":38,"message":"media parameter is missing."}]}"#;
 
 /// v1.1 code 453, HTTP 403 (tweepy/tweepy#2137, nicknochnack/TwitterPresidentialDebate#1).
 pub(crate) const V1_453: &str = r#"{"errors":[{"message":"You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you may need a different access level. You can learn more here: https://developer.twitter.com/en/portal/product","code":453}]}"#;
@@ -105,6 +118,19 @@ pub(crate) fn invalid_request(parameter: &str, value: &str, message: &str) -> St
         "parameters": { parameter: [value] },
         "message": message,
     }]);
+    format!(
+        r#"{{"errors":{errors},"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}}"#
+    )
+}
+
+/// X's invalid-request problem with one error per violation of a request schema (each message
+/// `$.path: what`, parameters empty: a JSON body has no query parameter to name).
+pub(crate) fn invalid_request_errors(violations: &[super::schema::Violation]) -> String {
+    let errors: Vec<serde_json::Value> = violations
+        .iter()
+        .map(|v| serde_json::json!({ "parameters": {}, "message": v.text() }))
+        .collect();
+    let errors = serde_json::Value::Array(errors);
     format!(
         r#"{{"errors":{errors},"title":"Invalid Request","detail":"One or more parameters to your request was invalid.","type":"https://api.twitter.com/2/problems/invalid-request"}}"#
     )
@@ -144,7 +170,6 @@ mod tests {
             UNSUPPORTED_AUTHENTICATION,
             UNSUPPORTED_AUTHENTICATION_OAUTH1,
             UNSUPPORTED_AUTHENTICATION_APP_ONLY_OAUTH2,
-            V1_220,
             DUPLICATE,
             FORBIDDEN,
             TOO_MANY_REQUESTS,
@@ -158,6 +183,10 @@ mod tests {
             V1_99,
             V1_215,
             V1_417,
+            V1_415,
+            V1_220,
+            V1_261,
+            V1_38_MEDIA_MISSING,
             V1_453,
             USER_NOT_ENROLLED,
             &client_not_enrolled("1"),

@@ -7,10 +7,10 @@ use serde_json::{json, Map, Value};
 
 use crate::state::User;
 
-/// Every `user.fields` value of the `User` schema of X's OpenAPI spec 2.167
-/// (<https://api.x.com/2/openapi.json>).
+/// Every value `user.fields` takes in X's OpenAPI spec 2.167 (its `UserFieldsParameter`,
+/// <https://api.x.com/2/openapi.json>). `pinned_tweet_id` and `most_recent_tweet_id` were user
+/// fields in 2.159; in 2.167 `pinned_post_id` and `most_recent_post_id` are expansions only.
 pub(crate) const USER_FIELDS: &[&str] = &[
-    "affiliation",
     "confirmed_email",
     "connection_status",
     "created_at",
@@ -19,11 +19,8 @@ pub(crate) const USER_FIELDS: &[&str] = &[
     "id",
     "is_identity_verified",
     "location",
-    "most_recent_post_id",
     "name",
     "parody",
-    "pinned_post_id",
-    "pinned_tweet_id",
     "profile_banner_url",
     "profile_image_url",
     "protected",
@@ -39,6 +36,11 @@ pub(crate) const USER_FIELDS: &[&str] = &[
     "verified_type",
     "withheld",
 ];
+
+/// Every value `expansions` takes on the user endpoints in 2.167 (`UserExpansionsParameter`).
+/// The sandbox's users have none of these, so no `includes` is ever added.
+pub(crate) const USER_EXPANSIONS: &[&str] =
+    &["affiliation", "most_recent_post_id", "pinned_post_id"];
 
 /// `Sat, 05 Mar 2022 06:47:24 GMT` split into (weekday, day, month, year, time).
 fn date_parts(unix_secs: u64) -> Option<(String, String, String, String, String)> {

@@ -177,6 +177,8 @@ impl Clock {
 pub(crate) struct Oauth2 {
     pub(crate) settings: Oauth2Settings,
     clients: HashMap<String, Arc<Client>>,
+    /// The first public client (the full-access demo app's, when demo accounts are served).
+    public_client_id: Option<String>,
     clock: Clock,
     tokens: Mutex<Tokens>,
 }
@@ -226,9 +228,11 @@ impl Oauth2 {
             };
             tokens.preissue(a, client_id, started, &settings);
         }
+        let public_client_id = accounts.iter().find_map(|a| a.public_client_id.clone());
         Ok(Oauth2 {
             settings,
             clients,
+            public_client_id,
             clock: Clock::default(),
             tokens: Mutex::new(tokens),
         })
@@ -250,6 +254,11 @@ impl Oauth2 {
     /// The clock, to move it.
     pub(crate) fn clock(&self) -> Clock {
         self.clock.clone()
+    }
+
+    /// The first public client's Client ID.
+    pub(crate) fn public_client_id(&self) -> Option<String> {
+        self.public_client_id.clone()
     }
 
     /// The client with this Client ID.
