@@ -1349,3 +1349,68 @@ async fn sandbox_accounts_lists_the_oauth2_clients_and_tokens() {
         assert_eq!(listed["callback_urls"], json!([DEMO_CALLBACK_URL]));
     }
 }
+
+/// Media upload needs `media.write`; the other DM endpoints `dm.write`; v1.1's upload takes no
+/// OAuth 2.0 token (a 403 on X, plhery/node-twitter-api-v2#167).
+#[tokio::test]
+async fn media_upload_and_group_dms_take_their_scopes() {
+    let sb = Sandbox::start().await.unwrap();
+    let demo = sb.demo(Scenario::FullAccess);
+    let narrow = login(&sb, Client::Confidential(demo), "tweet.read users.read").await;
+    let narrow = str_of(&narrow, "access_token").to_string();
+    let wide = login(
+        &sb,
+        Client::Confidential(demo),
+        "tweet.read users.read media.write dm.write",
+    )
+    .await;
+    let wide = str_of(&wide, "access_token").to_string();
+    let send = |path: &'static str, token: String, body: Value| {
+        let url = format!("{}{path}", sb.base_url());
+        async move {
+            let resp = http()
+                .post(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            Answer::of(resp).await
+        }
+    };
+    let init =
+        json!({"media_type": "image/png", "total_bytes": 67, "media_category": "tweet_image"});
+    let refused = send("/2/media/upload/initialize", narrow.clone(), init.clone()).await;
+    assert_eq!(
+        (refused.status, refused.body.as_str()),
+        (StatusCode::FORBIDDEN, FORBIDDEN)
+    );
+    assert!(
+        refused.explain.contains("media.write"),
+        "{}",
+        refused.explain
+    );
+    let started = send("/2/media/upload/initialize", wide.clone(), init).await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.explain);
+
+    let group = json!({
+        "conversation_type": "Group",
+        "participant_ids": ["1790000000000000077", "1790000000000000078"],
+        "message": {"text": "hi all"},
+    });
+    let refused = send("/2/dm_conversations", narrow, group.clone()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.explain.contains("dm.write"), "{}", refused.explain);
+    let created = send("/2/dm_conversations", wide.clone(), group).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.explain);
+
+    let v1 = http()
+        .post(format!("{}/1.1/media/upload.json", sb.base_url()))
+        .bearer_auth(&wide)
+        .send()
+        .await
+        .unwrap();
+    let v1 = Answer::of(v1).await;
+    assert_eq!(v1.status, StatusCode::FORBIDDEN);
+    assert_eq!(v1.json()["errors"][0]["code"], 220);
+}
