@@ -1,4 +1,5 @@
-//! How a sandbox behaves: its accounts, the timestamp window, delays, nonce and rate limits.
+//! How a sandbox behaves: its accounts, the timestamp window, delays, nonce and rate limits,
+//! callback URLs, and (in [`oauth2`]) what OAuth 2.0 does where X documents nothing.
 
 use std::time::Duration;
 
