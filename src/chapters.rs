@@ -99,6 +99,11 @@ pub const BEARER_TOKEN: Chapter = Chapter {
     title: "Use the Bearer Token",
     file: "the-bearer-token.md",
 };
+/// Part II: "Use OAuth 2.0 (Client ID and Client Secret)" (Authorization Code with PKCE).
+pub const OAUTH2: Chapter = Chapter {
+    title: "Use OAuth 2.0 (Client ID and Client Secret)",
+    file: "use-oauth-2.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
@@ -127,6 +132,7 @@ pub const ALL: &[Chapter] = &[
     SIGNATURE,
     TOKENS_FOR_A_BOT,
     BEARER_TOKEN,
+    OAUTH2,
     TROUBLESHOOTING,
     ROTATE,
 ];
