@@ -27,6 +27,11 @@ fn expected(scenario: Scenario) -> (Option<ProblemKind>, u8) {
         Scenario::RateLimited => (Some(RateLimited), 2),
         Scenario::ServerError | Scenario::ServiceUnavailable => (Some(ServerError), 2),
         Scenario::Slow => (Some(Timeout), 2),
+        // The OAuth 2.0 scenarios touch only the OAuth 2.0 tokens: OAuth 1.0a keys work.
+        Scenario::Oauth2Expired
+        | Scenario::Oauth2MissingScope
+        | Scenario::Oauth2Revoked
+        | Scenario::Oauth2RefreshReused => (None, 0),
     }
 }
 

@@ -3,8 +3,10 @@
 
 use std::fmt;
 
-use crate::keys::{alnum, bearer, snowflake};
+use crate::keys::{alnum, bearer, client_id, oauth2_token, snowflake, url_safe, TokenKind};
 use crate::scenario::Scenario;
+use crate::state::oauth2::ACCESS_LIFETIME;
+use crate::x::oauth2::Scopes;
 
 /// An OAuth 1.0a permission level, as X reports it in the `x-access-level` header
 /// (seen e.g. in plhery/node-twitter-api-v2#469).
@@ -38,6 +40,15 @@ impl AccessLevel {
     }
 }
 
+/// The callback URL every demo app registers for OAuth 2.0 (and `SandboxConfig::callback_url`
+/// adds more): X's advice for local development is `http://127.0.0.1`, not `localhost`
+/// (<https://docs.x.com/fundamentals/developer-apps>).
+pub const DEMO_REDIRECT_URI: &str = "http://127.0.0.1:8765/callback";
+
+/// When the sandbox's pre-issued OAuth 2.0 tokens say they were issued (2026-01-01, in ms): a
+/// fixed value, so that the demo tokens are the same on every run.
+const DEMO_ISSUED_MS: u64 = 1_767_225_600_000;
+
 /// One app + user + token the sandbox serves, configured in code.
 #[derive(Clone)]
 pub struct Account {
@@ -54,6 +65,16 @@ pub struct Account {
     pub(crate) app_access_level: AccessLevel,
     pub(crate) scenario: Scenario,
     pub(crate) description: String,
+    /// The callback URLs registered for the app, matched exactly.
+    pub(crate) callback_urls: Vec<String>,
+    /// The app's confidential OAuth 2.0 client.
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    /// A public OAuth 2.0 client of the app (PKCE only), if it has one.
+    pub(crate) public_client_id: Option<String>,
+    /// The OAuth 2.0 tokens the user starts with (issued to the confidential client).
+    pub(crate) oauth2_access_token: String,
+    pub(crate) oauth2_refresh_token: String,
 }
 
 impl Account {
@@ -81,7 +102,20 @@ impl Account {
             snowflake(&format!("xkeys-user:{access_token}"))
         };
         let tail = &user_id[user_id.len().saturating_sub(6)..];
+        let token = |kind, seed: &str| oauth2_token(&url_safe(seed, 45), DEMO_ISSUED_MS, kind);
         Account {
+            client_id: client_id(&format!("xkeys-oauth2-client:{api_key}")),
+            client_secret: url_safe(&format!("xkeys-oauth2-secret:{api_key_secret}"), 50),
+            public_client_id: None,
+            oauth2_access_token: token(
+                TokenKind::Access,
+                &format!("xkeys-oauth2-at:{access_token}"),
+            ),
+            oauth2_refresh_token: token(
+                TokenKind::Refresh,
+                &format!("xkeys-oauth2-rt:{access_token}"),
+            ),
+            callback_urls: Vec::new(),
             bearer_token: bearer(&format!("xkeys-bearer:{api_key_secret}")),
             username: format!("sandbox_{tail}"),
             name: "Sandbox user".to_string(),
@@ -110,6 +144,10 @@ impl Account {
             scenario.describe()
         );
         account.scenario = scenario;
+        account.callback_urls = vec![DEMO_REDIRECT_URI.to_string()];
+        if scenario == Scenario::FullAccess {
+            account.public_client_id = Some(client_id(&seed("public_client_id")));
+        }
         let (token, app) = match scenario {
             // A token keeps the permission it was created with while the app moved on ("Changing
             // permissions requires users to re-authorize your app",
@@ -146,6 +184,11 @@ impl Account {
             alnum(&seed("access_token_secret"), 45),
         );
         account.bearer_token = bearer(&seed("bearer_token"));
+        account.client_id = client_id(&seed("client_id"));
+        account.client_secret = url_safe(&seed("client_secret"), 50);
+        let token = |kind, field| oauth2_token(&url_safe(&seed(field), 45), DEMO_ISSUED_MS, kind);
+        account.oauth2_access_token = token(TokenKind::Access, "oauth2_access_token");
+        account.oauth2_refresh_token = token(TokenKind::Refresh, "oauth2_refresh_token");
         account
     }
 
@@ -178,6 +221,27 @@ impl Account {
     /// Sets the scenario this account simulates.
     pub fn scenario(mut self, scenario: Scenario) -> Account {
         self.scenario = scenario;
+        self
+    }
+
+    /// Registers a callback URL for the app (X allows at most 10, matched exactly, trailing
+    /// slash included): OAuth 2.0's consent page redirects only to a registered one.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Account {
+        self.callback_urls.push(url.into());
+        self
+    }
+
+    /// Sets the app's confidential OAuth 2.0 client (by default one is derived from the API Key).
+    ///
+    /// # Security
+    /// The sandbox never prints the Client Secret.
+    pub fn oauth2_client(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Account {
+        self.client_id = client_id.into();
+        self.client_secret = client_secret.into();
         self
     }
 
@@ -221,8 +285,38 @@ impl Account {
         self.scenario
     }
 
-    /// The four keys and identity as a [`DemoAccount`].
+    /// The OAuth 2.0 Client ID of the app's confidential client.
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The scopes of the OAuth 2.0 token the user starts with: every documented scope, minus
+    /// `tweet.write` and `dm.write` in the `oauth2-missing-scope` scenario.
+    pub(crate) fn oauth2_scopes(&self) -> Scopes {
+        match self.scenario {
+            Scenario::Oauth2MissingScope => {
+                Scopes::documented().without(&["tweet.write", "dm.write"])
+            }
+            _ => Scopes::documented(),
+        }
+    }
+
+    /// When the OAuth 2.0 access token the user starts with expires, for a sandbox started at
+    /// `started` (Unix seconds): 2 hours later, or, in `oauth2-expired`, a minute before.
+    pub(crate) fn oauth2_expires_at(&self, started: i64) -> i64 {
+        match self.scenario {
+            Scenario::Oauth2Expired => started - 60,
+            _ => started + ACCESS_LIFETIME,
+        }
+    }
+
+    /// The keys and identity as a [`DemoAccount`], its OAuth 2.0 token issued now.
     pub fn to_demo(&self) -> DemoAccount {
+        self.to_demo_at(crate::state::now())
+    }
+
+    /// The keys and identity as a [`DemoAccount`], its OAuth 2.0 token issued at `started`.
+    pub(crate) fn to_demo_at(&self, started: i64) -> DemoAccount {
         DemoAccount {
             scenario: self.scenario,
             api_key: self.api_key.clone(),
@@ -233,6 +327,12 @@ impl Account {
             user_id: self.user_id.clone(),
             username: self.username.clone(),
             name: self.name.clone(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            oauth2_access_token: self.oauth2_access_token.clone(),
+            oauth2_refresh_token: self.oauth2_refresh_token.clone(),
+            oauth2_scopes: self.oauth2_scopes().to_string(),
+            oauth2_expires_at: self.oauth2_expires_at(started).max(0) as u64,
         }
     }
 }
@@ -273,6 +373,19 @@ pub struct DemoAccount {
     pub username: String,
     /// The display name.
     pub name: String,
+    /// OAuth 2.0 Client ID of the app's confidential client: 34 characters ending `MTpjaQ`.
+    pub client_id: String,
+    /// OAuth 2.0 Client Secret of that client: 50 characters of `[A-Za-z0-9_-]`.
+    pub client_secret: String,
+    /// An OAuth 2.0 user access token the sandbox issued to that client for this user when it
+    /// started (the same on every run; the scenario says whether it still works).
+    pub oauth2_access_token: String,
+    /// The refresh token issued with it (the demo tokens have `offline.access`).
+    pub oauth2_refresh_token: String,
+    /// The scopes of that token, space-separated, as the token response's `scope`.
+    pub oauth2_scopes: String,
+    /// When that access token expires, Unix seconds.
+    pub oauth2_expires_at: u64,
 }
 
 impl DemoAccount {
@@ -288,6 +401,22 @@ impl DemoAccount {
             ("X_ACCESS_TOKEN_SECRET", &self.access_token_secret),
         ]
     }
+
+    /// The OAuth 2.0 values as environment variables (`X_CLIENT_ID`, `X_CLIENT_SECRET`,
+    /// `X_OAUTH2_ACCESS_TOKEN`, `X_OAUTH2_REFRESH_TOKEN`, `X_OAUTH2_SCOPES`, `X_OAUTH2_EXPIRES_AT`).
+    ///
+    /// # Security
+    /// Holds the Client Secret and the tokens: pass it to a loader, never print it.
+    pub fn oauth2_environment(&self) -> [(&'static str, String); 6] {
+        [
+            ("X_CLIENT_ID", self.client_id.clone()),
+            ("X_CLIENT_SECRET", self.client_secret.clone()),
+            ("X_OAUTH2_ACCESS_TOKEN", self.oauth2_access_token.clone()),
+            ("X_OAUTH2_REFRESH_TOKEN", self.oauth2_refresh_token.clone()),
+            ("X_OAUTH2_SCOPES", self.oauth2_scopes.clone()),
+            ("X_OAUTH2_EXPIRES_AT", self.oauth2_expires_at.to_string()),
+        ]
+    }
 }
 
 impl fmt::Debug for DemoAccount {
@@ -301,6 +430,12 @@ impl fmt::Debug for DemoAccount {
         .field("user_id", &self.user_id)
         .field("username", &self.username)
         .field("name", &self.name)
+        .field("client_id", &mask(&self.client_id))
+        .field("client_secret", &Redacted)
+        .field("oauth2_access_token", &Redacted)
+        .field("oauth2_refresh_token", &Redacted)
+        .field("oauth2_scopes", &self.oauth2_scopes)
+        .field("oauth2_expires_at", &self.oauth2_expires_at)
         .finish()
     }
 }
@@ -374,17 +509,70 @@ mod tests {
             user_id: "1234567890123456789".into(),
             username: "xkeys_full".into(),
             name: "Full".into(),
+            client_id: "M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ".into(),
+            client_secret: "CLIENTSECRET".into(),
+            oauth2_access_token: "ACCESSTOKEN".into(),
+            oauth2_refresh_token: "REFRESHTOKEN".into(),
+            oauth2_scopes: "tweet.read users.read".into(),
+            oauth2_expires_at: 1_767_232_800,
         };
         assert_eq!(
             format!("{a:?}"),
             "DemoAccount { scenario: FullAccess, api_key: \"abcd…\", api_key_secret: [REDACTED], \
              access_token: \"1234…\", access_token_secret: [REDACTED], bearer_token: [REDACTED], \
-             user_id: \"1234567890123456789\", username: \"xkeys_full\", name: \"Full\" }"
+             user_id: \"1234567890123456789\", username: \"xkeys_full\", name: \"Full\", \
+             client_id: \"M1M5…\", client_secret: [REDACTED], oauth2_access_token: [REDACTED], \
+             oauth2_refresh_token: [REDACTED], oauth2_scopes: \"tweet.read users.read\", \
+             oauth2_expires_at: 1767232800 }"
         );
         let acc = Account::new("k", "SECRETSECRET", "1-t", "TOKSECRET");
         let shown = format!("{acc:?}");
         assert!(!shown.contains("SECRETSECRET") && !shown.contains("TOKSECRET"));
         assert!(!shown.contains(&acc.bearer_token));
+        for secret in [
+            &acc.client_secret,
+            &acc.oauth2_access_token,
+            &acc.oauth2_refresh_token,
+        ] {
+            assert!(!shown.contains(secret.as_str()));
+        }
+    }
+
+    #[test]
+    fn demo_oauth2_values_have_x_shapes_and_the_scenario_state() {
+        let url_safe = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        let mut ids = std::collections::HashSet::new();
+        for &scenario in Scenario::ALL {
+            let a = Account::demo(scenario).to_demo_at(1_800_000_000);
+            assert_eq!(a.client_id.len(), 34);
+            assert!(a.client_id.ends_with("MTpjaQ"));
+            assert!(ids.insert(a.client_id.clone()), "distinct Client IDs");
+            assert_eq!(a.client_secret.len(), 50);
+            assert!(url_safe(&a.client_secret));
+            assert_eq!(a.oauth2_access_token.len(), 91);
+            assert_eq!(a.oauth2_refresh_token.len(), 91);
+            assert_eq!(a, Account::demo(scenario).to_demo_at(1_800_000_000));
+            let expected_expiry = match scenario {
+                Scenario::Oauth2Expired => 1_800_000_000 - 60,
+                _ => 1_800_000_000 + 7200,
+            };
+            assert_eq!(a.oauth2_expires_at, expected_expiry);
+            let scopes: Vec<&str> = a.oauth2_scopes.split(' ').collect();
+            let lacks_writes = scenario == Scenario::Oauth2MissingScope;
+            assert_eq!(!scopes.contains(&"tweet.write"), lacks_writes, "{scenario}");
+            assert_eq!(!scopes.contains(&"dm.write"), lacks_writes, "{scenario}");
+            assert!(scopes.contains(&"offline.access") && scopes.contains(&"tweet.read"));
+        }
+        let env = Account::demo(Scenario::FullAccess)
+            .to_demo()
+            .oauth2_environment();
+        assert_eq!(env.map(|(k, _)| k)[..2], ["X_CLIENT_ID", "X_CLIENT_SECRET"]);
+        let public = Account::demo(Scenario::FullAccess).public_client_id;
+        assert!(public.is_some_and(|id| id.ends_with("MTpjaQ") && !ids.contains(&id)));
+        assert!(Account::demo(Scenario::ReadOnly).public_client_id.is_none());
     }
 
     #[test]

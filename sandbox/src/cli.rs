@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::{Account, Sandbox, SandboxConfig, SandboxError, Scenario};
+use crate::{Account, Sandbox, SandboxConfig, SandboxError, Scenario, DEMO_REDIRECT_URI};
 
-/// A local X API that verifies OAuth 1.0a signatures as X does.
+/// A local X API that verifies OAuth 1.0a signatures and OAuth 2.0 tokens as X does.
 #[derive(Debug, Parser)]
 #[command(name = "xkeys-sandbox")]
 pub struct Args {
@@ -52,8 +52,8 @@ fn keys_from_env() -> Option<[String; 4]> {
 /// waited for.
 ///
 /// # Security
-/// The demo keys it prints are fake; keys from the environment or `.env` are served, never printed
-/// (only the first 4 characters of the API Key).
+/// The demo keys (and OAuth 2.0 clients) it prints are fake; keys from the environment or `.env`
+/// are served, never printed (only the first 4 characters of the API Key).
 pub async fn serve_until_ctrl_c(args: Args) -> Result<(), SandboxError> {
     let mut config = SandboxConfig::default().slow_delay(Duration::from_secs(args.slow_delay));
 
@@ -93,7 +93,16 @@ pub async fn serve_until_ctrl_c(args: Args) -> Result<(), SandboxError> {
         println!("X_API_KEY_SECRET={}", demo.api_key_secret);
         println!("X_ACCESS_TOKEN={}", demo.access_token);
         println!("X_ACCESS_TOKEN_SECRET={}", demo.access_token_secret);
+        println!("X_CLIENT_ID={}", demo.client_id);
+        println!("X_CLIENT_SECRET={}", demo.client_secret);
     }
+    println!();
+    println!("OAuth 2.0: authorize at {base}/i/oauth2/authorize, tokens at {base}/2/oauth2/token;");
+    println!("every demo app has the callback URL {DEMO_REDIRECT_URI}.");
+    println!(
+        "Public client (PKCE, no secret) of full-access: X_CLIENT_ID={}",
+        sandbox.public_client_id()
+    );
     println!();
     if let Some(head) = own_key {
         println!("also serving your keys from .env (API Key {head}…) as a full-access account");

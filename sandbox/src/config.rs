@@ -3,14 +3,19 @@
 use std::time::Duration;
 
 use crate::accounts::Account;
+use crate::state::oauth2::Oauth2Settings;
 use crate::state::rate_limit::WINDOW_SECS;
 use crate::state::Settings;
+
+mod oauth2;
 
 /// How the sandbox behaves: accounts, timestamp window, delays (builder style).
 #[derive(Debug, Clone)]
 pub struct SandboxConfig {
     pub(crate) accounts: Vec<Account>,
     pub(crate) demo_accounts: bool,
+    /// Callback URLs added to every demo app.
+    pub(crate) demo_callback_urls: Vec<String>,
     pub(crate) settings: Settings,
 }
 
@@ -20,6 +25,7 @@ impl Default for SandboxConfig {
         SandboxConfig {
             accounts: Vec::new(),
             demo_accounts: true,
+            demo_callback_urls: Vec::new(),
             settings: Settings {
                 // X documents no window, only that it "will reject requests which were created
                 // too far in the past" (https://docs.x.com/fundamentals/authentication/oauth-1-0a/authorizing-a-request):
@@ -31,6 +37,7 @@ impl Default for SandboxConfig {
                 nonce_capacity: 100_000,
                 rate_limits: true,
                 rate_limit_window: Duration::from_secs(WINDOW_SECS as u64),
+                oauth2: Oauth2Settings::default(),
             },
         }
     }

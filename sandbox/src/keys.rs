@@ -5,11 +5,22 @@
 //! scanners match (gitleaks' `twitter.go` rules); the Bearer Token is 21 `A`s and 110 characters
 //! decoded, URL-encoded so it always holds `%3D`, like the examples of
 //! <https://docs.x.com/fundamentals/authentication/oauth-2-0/bearer-tokens>.
+//!
+//! OAuth 2.0 values have the shapes seen on X (treat them as opaque): a Client ID is 34
+//! characters, unpadded base64 of `<20 chars>:1:ci`, so it always ends `MTpjaQ`
+//! (<https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code>); a Client
+//! Secret 50 characters of `[A-Za-z0-9_-]`; codes and tokens unpadded base64 of
+//! `<45 chars>:<13-digit ms timestamp>:1:0:<ac|at|rt>:1`, 91 characters (tweepy/tweepy#2021,
+//! plhery/node-twitter-api-v2#265).
 
+use base64::Engine as _;
 use sha1::{Digest, Sha1};
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The characters of OAuth 2.0 ids and secrets: base64url's.
+pub(crate) const URL_SAFE: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// An endless deterministic byte stream: SHA-1 of `"<seed>:<block>"`.
 struct Stream {
@@ -95,4 +106,101 @@ pub(crate) fn bearer(seed: &str) -> String {
         .replace('+', "%2B")
         .replace('/', "%2F")
         .replace('=', "%3D")
+}
+
+/// `n` characters of `[A-Za-z0-9_-]` derived from `seed`.
+pub(crate) fn url_safe(seed: &str, n: usize) -> String {
+    let mut s = Stream::new(seed);
+    (0..n)
+        .map(|_| URL_SAFE[s.below(64) as usize] as char)
+        .collect()
+}
+
+/// An OAuth 2.0 Client ID derived from `seed`: unpadded base64 of `<20 chars>:1:ci`.
+pub(crate) fn client_id(seed: &str) -> String {
+    unpadded(&format!("{}:1:ci", url_safe(seed, 20)))
+}
+
+/// What an X-shaped OAuth 2.0 code or token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokenKind {
+    /// An authorization code (`ac`).
+    Code,
+    /// An access token (`at`).
+    Access,
+    /// A refresh token (`rt`).
+    Refresh,
+}
+
+impl TokenKind {
+    fn tag(self) -> &'static str {
+        match self {
+            TokenKind::Code => "ac",
+            TokenKind::Access => "at",
+            TokenKind::Refresh => "rt",
+        }
+    }
+}
+
+/// An X-shaped OAuth 2.0 code or token: unpadded base64 of
+/// `<45 chars>:<issued at, 13-digit ms>:1:0:<ac|at|rt>:1`, 91 characters.
+pub(crate) fn oauth2_token(random45: &str, issued_ms: u64, kind: TokenKind) -> String {
+    unpadded(&format!("{random45}:{issued_ms:013}:1:0:{}:1", kind.tag()))
+}
+
+/// What an X-shaped OAuth 2.0 value is, if it is one (for explanations only: X's tokens are
+/// opaque, and the sandbox looks every token up).
+pub(crate) fn kind_of(token: &str) -> Option<TokenKind> {
+    let decoded = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(token)
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let parts: Vec<&str> = text.split(':').collect();
+    match parts.as_slice() {
+        [_, ms, "1", _, tag, "1"] if ms.len() == 13 => {
+            [TokenKind::Code, TokenKind::Access, TokenKind::Refresh]
+                .into_iter()
+                .find(|k| k.tag() == *tag)
+        }
+        _ => None,
+    }
+}
+
+fn unpadded(text: &str) -> String {
+    base64::engine::general_purpose::STANDARD_NO_PAD.encode(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_ids_have_the_shape_of_x() {
+        // X's documented example decodes to `3S9GpLW-wBjRqy3MKy8N:1:ci`.
+        assert_eq!(
+            unpadded("3S9GpLW-wBjRqy3MKy8N:1:ci"),
+            "M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ"
+        );
+        for seed in ["a", "b", "c"] {
+            let id = client_id(seed);
+            assert_eq!(id.len(), 34, "{id}");
+            assert!(id.ends_with("MTpjaQ"), "{id}");
+        }
+        assert_ne!(client_id("a"), client_id("b"));
+    }
+
+    #[test]
+    fn tokens_are_91_chars_and_say_what_they_are() {
+        let random = url_safe("t", 45);
+        for kind in [TokenKind::Code, TokenKind::Access, TokenKind::Refresh] {
+            let t = oauth2_token(&random, 1_650_521_309_248, kind);
+            assert_eq!(t.len(), 91, "{t}");
+            assert!(t.bytes().all(|b| URL_SAFE.contains(&b)), "{t}");
+            assert_eq!(kind_of(&t), Some(kind));
+        }
+        // A real code ends `MTowOmFjOjE` (`1:0:ac:1`, tweepy/tweepy#2021).
+        assert!(oauth2_token(&random, 1_650_521_309_248, TokenKind::Code).ends_with("MTowOmFjOjE"));
+        assert_eq!(kind_of("AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid"), None);
+        assert_eq!(kind_of(""), None);
+    }
 }

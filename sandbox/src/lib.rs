@@ -62,7 +62,7 @@ mod x;
 
 use std::net::SocketAddr;
 
-pub use accounts::{AccessLevel, Account, DemoAccount};
+pub use accounts::{AccessLevel, Account, DemoAccount, DEMO_REDIRECT_URI};
 pub use config::SandboxConfig;
 pub use scenario::{Scenario, UnknownScenario};
 pub use server::Sandbox;
@@ -85,6 +85,9 @@ pub enum SandboxError {
     /// Two accounts use the same Access Token.
     #[error("two accounts use the Access Token {0}")]
     DuplicateToken(String),
+    /// Two apps use the same OAuth 2.0 Client ID.
+    #[error("two apps use the OAuth 2.0 Client ID {0}")]
+    DuplicateClientId(String),
     /// Ctrl-C could not be waited for (the program's serve loop).
     #[error("cannot wait for Ctrl-C: {0}")]
     Signal(std::io::Error),

@@ -37,6 +37,14 @@ pub enum Scenario {
     ServiceUnavailable,
     /// Every response is delayed (default 30 s): for client timeout tests.
     Slow,
+    /// The demo OAuth 2.0 access token has expired (they live 2 hours): 401 until refreshed.
+    Oauth2Expired,
+    /// The demo OAuth 2.0 token lacks `tweet.write` and `dm.write`: posts and DMs get 403.
+    Oauth2MissingScope,
+    /// The demo OAuth 2.0 tokens were revoked: 401, and the refresh token is refused.
+    Oauth2Revoked,
+    /// The demo OAuth 2.0 refresh token was already used (they rotate): refreshing gets 400.
+    Oauth2RefreshReused,
 }
 
 impl Scenario {
@@ -56,6 +64,10 @@ impl Scenario {
         Scenario::ServerError,
         Scenario::ServiceUnavailable,
         Scenario::Slow,
+        Scenario::Oauth2Expired,
+        Scenario::Oauth2MissingScope,
+        Scenario::Oauth2Revoked,
+        Scenario::Oauth2RefreshReused,
     ];
 
     /// The kebab-case name, e.g. `"read-only"`.
@@ -75,6 +87,10 @@ impl Scenario {
             Scenario::ServerError => "server-error",
             Scenario::ServiceUnavailable => "service-unavailable",
             Scenario::Slow => "slow",
+            Scenario::Oauth2Expired => "oauth2-expired",
+            Scenario::Oauth2MissingScope => "oauth2-missing-scope",
+            Scenario::Oauth2Revoked => "oauth2-revoked",
+            Scenario::Oauth2RefreshReused => "oauth2-refresh-reused",
         }
     }
 
@@ -100,6 +116,10 @@ impl Scenario {
             Scenario::ServerError => "X failing with 500 Internal Server Error",
             Scenario::ServiceUnavailable => "X overloaded: 503 Service Unavailable",
             Scenario::Slow => "X answering slowly (30 s by default): test your timeouts",
+            Scenario::Oauth2Expired => "an OAuth 2.0 access token past its 2 hours: refresh it",
+            Scenario::Oauth2MissingScope => "an OAuth 2.0 token without tweet.write and dm.write: posts and DMs are refused",
+            Scenario::Oauth2Revoked => "OAuth 2.0 tokens the app or the user revoked",
+            Scenario::Oauth2RefreshReused => "an OAuth 2.0 refresh token already used once: it rotated",
         }
     }
 
@@ -120,7 +140,26 @@ impl Scenario {
             Scenario::ServerError => "xkeys_error",
             Scenario::ServiceUnavailable => "xkeys_down",
             Scenario::Slow => "xkeys_slow",
+            Scenario::Oauth2Expired => "xkeys_o2expired",
+            Scenario::Oauth2MissingScope => "xkeys_o2scope",
+            Scenario::Oauth2Revoked => "xkeys_o2revoked",
+            Scenario::Oauth2RefreshReused => "xkeys_o2reused",
         }
+    }
+
+    /// Whether the scenario is a property of a token rather than of its app: a token the app gets
+    /// now (by a flow, or by refreshing) does not inherit it.
+    pub(crate) fn belongs_to_token(self) -> bool {
+        matches!(
+            self,
+            Scenario::ReadOnly
+                | Scenario::ReadWrite
+                | Scenario::Revoked
+                | Scenario::Oauth2Expired
+                | Scenario::Oauth2MissingScope
+                | Scenario::Oauth2Revoked
+                | Scenario::Oauth2RefreshReused
+        )
     }
 }
 
@@ -166,5 +205,32 @@ mod tests {
         }
         assert_eq!(Scenario::from_name("nope"), None);
         assert_eq!(Scenario::ReadOnly.name(), "read-only");
+        assert_eq!(
+            Scenario::Oauth2RefreshReused.name(),
+            "oauth2-refresh-reused"
+        );
+    }
+
+    #[test]
+    fn demo_usernames_are_distinct_and_fit_x() {
+        let names: std::collections::HashSet<_> =
+            Scenario::ALL.iter().map(|s| s.demo_username()).collect();
+        assert_eq!(names.len(), Scenario::ALL.len());
+        assert!(names.iter().all(|n| n.len() <= 15));
+    }
+
+    #[test]
+    fn the_oauth2_scenarios_come_last_in_the_book_order() {
+        let n = Scenario::ALL.len();
+        assert_eq!(Scenario::ALL[n - 5], Scenario::Slow);
+        assert_eq!(
+            &Scenario::ALL[n - 4..],
+            &[
+                Scenario::Oauth2Expired,
+                Scenario::Oauth2MissingScope,
+                Scenario::Oauth2Revoked,
+                Scenario::Oauth2RefreshReused
+            ]
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -10,7 +11,8 @@ use tokio::task::JoinHandle;
 use crate::accounts::{Account, DemoAccount};
 use crate::config::SandboxConfig;
 use crate::scenario::Scenario;
-use crate::state::Shared;
+use crate::state::oauth2::Clock;
+use crate::state::{now, Shared};
 use crate::{routes, SandboxError};
 
 /// A running sandbox; dropping it stops the server.
@@ -19,6 +21,8 @@ pub struct Sandbox {
     base_url: String,
     addr: SocketAddr,
     demos: Vec<DemoAccount>,
+    public_client_id: String,
+    clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
 }
@@ -48,15 +52,32 @@ impl Sandbox {
         config: SandboxConfig,
         addr: SocketAddr,
     ) -> Result<Sandbox, SandboxError> {
-        let demo_accounts: Vec<Account> = Scenario::ALL.iter().map(|&s| Account::demo(s)).collect();
-        let demos = demo_accounts.iter().map(Account::to_demo).collect();
+        let started = now();
+        let demo_accounts: Vec<Account> = Scenario::ALL
+            .iter()
+            .map(|&s| {
+                let mut demo = Account::demo(s);
+                demo.callback_urls
+                    .extend(config.demo_callback_urls.iter().cloned());
+                demo
+            })
+            .collect();
+        let demos = demo_accounts
+            .iter()
+            .map(|a| a.to_demo_at(started))
+            .collect();
+        let public_client_id = demo_accounts
+            .iter()
+            .find_map(|a| a.public_client_id.clone())
+            .unwrap_or_default();
         let mut accounts = if config.demo_accounts {
             demo_accounts
         } else {
             Vec::new()
         };
         accounts.extend(config.accounts);
-        let shared = Arc::new(Shared::new(config.settings, &accounts)?);
+        let shared = Arc::new(Shared::new(config.settings, &accounts, started)?);
+        let clock = shared.oauth2.clock();
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| SandboxError::Bind { addr, source })?;
@@ -83,6 +104,8 @@ impl Sandbox {
             base_url: format!("http://{local}"),
             addr: local,
             demos,
+            public_client_id,
+            clock,
             shutdown: Some(tx),
             task,
         })
@@ -110,6 +133,20 @@ impl Sandbox {
     /// Every demo account, in [`Scenario::ALL`] order.
     pub fn demos(&self) -> &[DemoAccount] {
         &self.demos
+    }
+
+    /// The Client ID of the demo public OAuth 2.0 client (a Native App: PKCE, no secret) of the
+    /// `full-access` demo app. Its callback URLs are that app's.
+    pub fn public_client_id(&self) -> &str {
+        &self.public_client_id
+    }
+
+    /// Moves the sandbox's OAuth 2.0 clock forward: codes live 30 s and access tokens 2 hours
+    /// on it, so a test sees them expire without waiting. Only those lifetimes move: the `Date`
+    /// header, OAuth 1.0a timestamps and rate-limit windows stay on the real clock. The same as
+    /// `POST /sandbox/clock?advance=SECS`, for tests in other languages.
+    pub fn advance_clock(&self, by: Duration) {
+        self.clock.advance(by.as_secs() as i64);
     }
 }
 

@@ -5,11 +5,10 @@
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use base64::Engine as _;
 
+use super::basic::{self, constant_time_eq, Basic};
 use super::oauth1::DUMMY_CONSUMER_SECRET;
 use super::{Api, Caller, Refusal, Spec};
-use crate::oauth1::parse_form;
 use crate::state::{App, Shared};
 use crate::x::problems as p;
 
@@ -40,10 +39,21 @@ pub(crate) fn bearer(
         )));
     };
     if spec.app_only.is_none() {
+        let (body, how) = if spec.oauth1 {
+            (
+                p::UNSUPPORTED_AUTHENTICATION,
+                "sign with OAuth 1.0a or send an OAuth 2.0 user access token",
+            )
+        } else {
+            (
+                p::UNSUPPORTED_AUTHENTICATION_APP_ONLY_OAUTH2,
+                "send an OAuth 2.0 user access token",
+            )
+        };
         return Some(Err(Refusal::new(
             StatusCode::FORBIDDEN,
-            p::UNSUPPORTED_AUTHENTICATION,
-            "a Bearer Token (app-only) cannot call this user-context endpoint: sign with OAuth 1.0a",
+            body,
+            format!("a Bearer Token (app-only) cannot call this user-context endpoint: {how}"),
         )
         .at_clock(st.clock_offset(app.scenario))));
     }
@@ -57,29 +67,15 @@ pub(crate) fn bearer(
 /// Anything but one valid `Basic` header of a known app: 403, v1.1 code 99.
 pub(crate) fn basic(st: &Shared, authorization: &[&str]) -> Result<Arc<App>, Refusal> {
     let refuse = |why: &str| Refusal::new(StatusCode::FORBIDDEN, p::V1_99, why);
-    let [one] = authorization else {
-        return Err(refuse(
-            "exactly one Authorization: Basic header is required",
-        ));
+    let (key, secret) = match basic::decode(authorization) {
+        Basic::Pair(key, secret) => (key, secret),
+        Basic::Absent => {
+            return Err(refuse(
+                "exactly one Authorization: Basic header is required",
+            ))
+        }
+        Basic::Malformed(why) => return Err(refuse(why)),
     };
-    let encoded = one
-        .strip_prefix("Basic ")
-        .ok_or_else(|| refuse("Authorization is not Basic"))?;
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .ok_or_else(|| refuse("the Basic credentials are not base64"))?;
-    let (key, secret) = decoded
-        .split_once(':')
-        .ok_or_else(|| refuse("the Basic credentials have no ':'"))?;
-    let unescape = |s: &str| {
-        parse_form(&format!("x={s}"))
-            .pop()
-            .map(|(_, v)| String::from_utf8_lossy(&v).into_owned())
-            .unwrap_or_default()
-    };
-    let (key, secret) = (unescape(key), unescape(secret));
     let app = st.app(&key);
     let expected = app
         .as_ref()
@@ -89,12 +85,4 @@ pub(crate) fn basic(st: &Shared, authorization: &[&str]) -> Result<Arc<App>, Ref
         return Err(refuse("unknown API Key or wrong API Key Secret"));
     }
     app.ok_or_else(|| refuse("unknown API Key"))
-}
-
-/// Compares in time that depends only on the lengths.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -1,19 +1,20 @@
 //! An API endpoint's caller, and X's checks once it is known: the scenario's outage, v1.1
-//! access, app and user enrolment, credits, the rate limit, the permission, in that order.
+//! access, app and user enrolment, credits, an OAuth 2.0 token's scopes, the rate limit, an
+//! OAuth 1.0a token's permission, in that order.
 //! X documents no order. This one refuses on enrolment before looking at anything else, as X
 //! refuses an app that is not enrolled even when its tokens are good (xdevplatform/xurl's
 //! README, "X Platform Enrollment Troubleshooting").
 
 use axum::http::StatusCode;
 
-use super::{app_only, oauth1, Api, Caller, Presented, Refusal, Spec, TokenKind};
+use super::{app_only, oauth1, oauth2, Api, Caller, Presented, Refusal, Spec, TokenKind};
 use crate::scenario::Scenario;
 use crate::state::rate_limit::RateStatus;
 use crate::state::Shared;
 use crate::x::problems as p;
 
-/// Authenticates the caller of an API endpoint: a Bearer Token (app-only), else OAuth 1.0a
-/// user context.
+/// Authenticates the caller of an API endpoint: an OAuth 2.0 user access token, else a Bearer
+/// Token (app-only), else OAuth 1.0a user context.
 ///
 /// # Errors
 /// X's answer to bad credentials, or to credentials of the wrong kind for this endpoint.
@@ -22,11 +23,24 @@ pub(crate) fn authenticate(
     req: &Presented<'_>,
     spec: &Spec,
 ) -> Result<Caller, Refusal> {
+    if let Some(caller) = oauth2::bearer(st, &req.authorization, spec) {
+        return caller;
+    }
     if let Some(caller) = app_only::bearer(st, &req.authorization, spec) {
         return caller;
     }
     let verified = oauth1::verify(st, req, TokenKind::Access).map_err(|f| f.refusal(spec.api))?;
     match verified.token {
+        // A good signature on an endpoint that takes only OAuth 2.0 user context (sferik/x-ruby#28).
+        Some(_) if !spec.oauth1 => Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            p::UNSUPPORTED_AUTHENTICATION_OAUTH1,
+            format!(
+                "{} takes only OAuth 2.0 user context: authorize the user with OAuth 2.0 (PKCE) and send Authorization: Bearer <user access token>",
+                spec.endpoint
+            ),
+        )
+        .at_clock(st.clock_offset(verified.app.scenario))),
         Some(token) => Ok(Caller::User {
             app: verified.app,
             token,
@@ -51,6 +65,11 @@ pub(crate) fn gates(
 ) -> Result<RateStatus, Refusal> {
     outage(caller.scenario())?;
     enrolment(caller, spec)?;
+    // Before counting: X's 403 for a missing scope carries no rate-limit headers
+    // (plhery/node-twitter-api-v2#265).
+    if let Caller::OAuth2 { token, .. } = caller {
+        oauth2::check_scopes(token, spec)?;
+    }
     let rate = count(st, caller, spec, now);
     if rate.exceeded {
         let body = if spec.api == Api::V2 {
@@ -141,8 +160,11 @@ fn enrolment(caller: &Caller, spec: &Spec) -> Result<(), Refusal> {
 
 /// Counts the request of this user (or app) on this endpoint.
 fn count(st: &Shared, caller: &Caller, spec: &Spec, now: i64) -> RateStatus {
+    // Per-user limits "apply with OAuth 1.0a or OAuth 2.0 user tokens"
+    // (https://docs.x.com/x-api/fundamentals/rate-limits): one counter per user.
     let (who, limit) = match caller {
         Caller::User { token, .. } => (format!("user:{}", token.user_id), spec.per_user),
+        Caller::OAuth2 { token, .. } => (format!("user:{}", token.user_id), spec.per_user),
         Caller::App { app } => (
             format!("app:{}", app.consumer_key),
             spec.app_only.unwrap_or(spec.per_user),

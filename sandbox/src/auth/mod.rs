@@ -3,13 +3,18 @@
 //! [`crate::http`] hands over the parts of a request ([`Presented`]) and renders the verdict.
 //!
 //! - [`oauth1`]: a signed request against the apps, tokens and nonces the sandbox knows.
-//! - [`app_only`]: Bearer Tokens and the `Basic` credentials of `/oauth2/token`.
+//! - [`oauth2`]: OAuth 2.0 user access tokens and their scopes, the clients of
+//!   `/2/oauth2/token` and `/2/oauth2/revoke`, and PKCE.
+//! - [`app_only`]: Bearer Tokens and the `Basic` credentials of `/oauth2/token`
+//!   ([`basic`] decodes them).
 //! - [`call`]: an API endpoint's caller ([`call::authenticate`]) and X's checks after
 //!   authentication ([`call::gates`]).
 
 pub(crate) mod app_only;
+pub(crate) mod basic;
 pub(crate) mod call;
 pub(crate) mod oauth1;
+pub(crate) mod oauth2;
 
 use std::sync::Arc;
 
@@ -17,6 +22,7 @@ use axum::http::StatusCode;
 
 use crate::accounts::AccessLevel;
 use crate::scenario::Scenario;
+use crate::state::oauth2::UserToken;
 use crate::state::rate_limit::RateStatus;
 use crate::state::{App, Token};
 
@@ -55,6 +61,12 @@ pub(crate) struct Spec {
     pub(crate) endpoint: &'static str,
     /// Which error shapes it answers with.
     pub(crate) api: Api,
+    /// Whether OAuth 1.0a user context may call it (X's OpenAPI `UserToken` security).
+    pub(crate) oauth1: bool,
+    /// `Some(the scopes an OAuth 2.0 user token needs)` when one may call it (X's OpenAPI
+    /// `OAuth2UserToken` security); `None` on v1.1: "OAuth 2.0 can be used with the X API v2
+    /// only" (<https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code>).
+    pub(crate) scopes: Option<&'static [&'static str]>,
     /// The permission a user token needs.
     pub(crate) needs: AccessLevel,
     /// Requests per user per window.
@@ -76,7 +88,7 @@ pub(crate) enum TokenKind {
     Optional,
 }
 
-/// Who is calling: a user (OAuth 1.0a) or an app (Bearer Token).
+/// Who is calling: a user (OAuth 1.0a or OAuth 2.0) or an app (Bearer Token).
 pub(crate) enum Caller {
     /// OAuth 1.0a user context.
     User {
@@ -84,6 +96,13 @@ pub(crate) enum Caller {
         app: Arc<App>,
         /// The user's access token.
         token: Arc<Token>,
+    },
+    /// OAuth 2.0 user context: a user access token.
+    OAuth2 {
+        /// The app of the client the token was issued to.
+        app: Arc<App>,
+        /// Who the token acts for, and its scopes.
+        token: Arc<UserToken>,
     },
     /// App-only: a Bearer Token.
     App {
@@ -97,6 +116,7 @@ impl Caller {
     pub(crate) fn scenario(&self) -> Scenario {
         match self {
             Caller::User { token, .. } => token.scenario,
+            Caller::OAuth2 { token, .. } => token.scenario,
             Caller::App { app } => app.scenario,
         }
     }
@@ -104,7 +124,16 @@ impl Caller {
     /// The calling app.
     pub(crate) fn app(&self) -> &Arc<App> {
         match self {
-            Caller::User { app, .. } | Caller::App { app } => app,
+            Caller::User { app, .. } | Caller::OAuth2 { app, .. } | Caller::App { app } => app,
+        }
+    }
+
+    /// The user a user-context caller acts for; `None` for app-only.
+    pub(crate) fn user_id(&self) -> Option<&str> {
+        match self {
+            Caller::User { token, .. } => Some(&token.user_id),
+            Caller::OAuth2 { token, .. } => Some(&token.user_id),
+            Caller::App { .. } => None,
         }
     }
 }

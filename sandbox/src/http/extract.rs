@@ -63,25 +63,28 @@ impl<E> Call<E> {
         for_caller(&self.st, &self.caller, reply).await
     }
 
-    /// The caller's access token, for user context; `None` for app-only.
+    /// The caller's OAuth 1.0a access token; `None` for OAuth 2.0 and app-only.
     pub(crate) fn token(&self) -> Option<&Arc<Token>> {
         match &self.caller {
             Caller::User { token, .. } => Some(token),
-            Caller::App { .. } => None,
+            Caller::OAuth2 { .. } | Caller::App { .. } => None,
         }
     }
 
-    /// The calling user, for user context; `None` for app-only.
+    /// The id of the calling user, for user context (OAuth 1.0a or 2.0); `None` for app-only.
+    pub(crate) fn user_id(&self) -> Option<&str> {
+        self.caller.user_id()
+    }
+
+    /// The calling user, for user context (OAuth 1.0a or 2.0); `None` for app-only.
     pub(crate) fn user(&self) -> Option<Arc<User>> {
-        match &self.caller {
-            Caller::User { token, .. } => self.st.user(&token.user_id),
-            Caller::App { .. } => None,
-        }
+        self.user_id().and_then(|id| self.st.user(id))
     }
 }
 
-/// The reply with the caller's headers (the scenario's server clock, the token's access level),
-/// once the scenario's delay is over: the response, and its `Date`, are made after the wait.
+/// The reply with the caller's headers (the scenario's server clock, an OAuth 1.0a token's access
+/// level: none for OAuth 2.0, whose 403s carry none, plhery/node-twitter-api-v2#265), once the
+/// scenario's delay is over: the response, and its `Date`, are made after the wait.
 async fn for_caller(st: &Shared, caller: &Caller, mut reply: Reply) -> Reply {
     let scenario = caller.scenario();
     reply.clock_offset = st.clock_offset(scenario);

@@ -5,14 +5,17 @@
 //! - [`oauth`]: the OAuth 1.0a PIN flow (`/oauth/request_token`, `/oauth/authorize`,
 //!   `/oauth/access_token`).
 //! - [`app_only`]: app-only Bearer Tokens (`/oauth2/token`, `/oauth2/invalidate_token`).
+//! - [`oauth2`]: OAuth 2.0 user context (`/i/oauth2/authorize`, `/2/oauth2/token`,
+//!   `/2/oauth2/revoke`) and the sandbox's `/sandbox/clock`.
 //! - [`sandbox`]: the sandbox's own `/sandbox/health` and `/sandbox/echo`.
 //!
-//! A new family (OAuth 2.0 user context, media upload...) is one more file here and its lines
+//! A new family (media upload...) is one more file here and its lines
 //! in [`router`]. An endpoint behind X's checks declares its [`Spec`](crate::auth::Spec) beside
 //! its handler, which takes a [`Call`](crate::http::Call) of it.
 
 mod app_only;
 mod oauth;
+mod oauth2;
 mod sandbox;
 mod v1;
 mod v2;
@@ -41,6 +44,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             post(v2::send_dm),
         )
         .route("/2/users/by/username/{username}", get(v2::user_by_username))
+        .route("/2/users/{id}/bookmarks", post(v2::bookmark))
         .route(
             "/1.1/account/verify_credentials.json",
             get(v1::verify_credentials),
@@ -54,6 +58,13 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/oauth/access_token", post(oauth::access_token))
         .route("/oauth2/token", post(app_only::token))
         .route("/oauth2/invalidate_token", post(app_only::invalidate))
+        .route(
+            "/i/oauth2/authorize",
+            get(oauth2::authorize_page).post(oauth2::authorize_submit),
+        )
+        .route("/2/oauth2/token", post(oauth2::token))
+        .route("/2/oauth2/revoke", post(oauth2::revoke))
+        .route("/sandbox/clock", post(oauth2::clock))
         .route("/sandbox/health", get(sandbox::health))
         .route("/sandbox/echo", any(sandbox::echo))
         .fallback(not_found)

@@ -166,7 +166,7 @@ fn invalid_request_token() -> Reply {
 }
 
 /// An HTML page of the sandbox's X look-alike.
-fn page(title: &str, body: &str) -> String {
+pub(super) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t} - xkeys sandbox</title>\n\
          <style>body{{font-family:sans-serif;max-width:32em;margin:3em auto}}.pin{{font-size:2em;letter-spacing:.2em}}</style>\n\
@@ -176,7 +176,7 @@ fn page(title: &str, body: &str) -> String {
 }
 
 /// Escapes text for HTML.
-fn html_escape(s: &str) -> String {
+pub(super) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -18,6 +18,8 @@ impl Endpoint for VerifyCredentials {
     const SPEC: Spec = Spec {
         endpoint: "GET /1.1/account/verify_credentials.json",
         api: Api::V11,
+        oauth1: true,
+        scopes: None,
         needs: AccessLevel::Read,
         per_user: 75,
         app_only: None,
@@ -32,6 +34,8 @@ impl Endpoint for InvalidateToken {
     const SPEC: Spec = Spec {
         endpoint: "POST /1.1/oauth/invalidate_token",
         api: Api::V11,
+        oauth1: true,
+        scopes: None,
         needs: AccessLevel::Read,
         per_user: 15,
         app_only: None,

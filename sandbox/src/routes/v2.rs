@@ -1,6 +1,7 @@
-//! X API v2: the user behind the token, posts, DMs, and users by username. Each endpoint's
-//! limits are X's published ones (<https://docs.x.com/x-api/fundamentals/rate-limits>) unless
-//! its [`Spec`] says otherwise.
+//! X API v2: the user behind the token, posts, DMs, users by username, and bookmarks. Each
+//! endpoint's limits are X's published ones (<https://docs.x.com/x-api/fundamentals/rate-limits>)
+//! unless its [`Spec`] says otherwise; its OAuth 2.0 scopes are the `OAuth2UserToken` security of
+//! X's OpenAPI spec (<https://api.x.com/2/openapi.json>).
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -22,6 +23,8 @@ impl Endpoint for UsersMe {
     const SPEC: Spec = Spec {
         endpoint: "GET /2/users/me",
         api: Api::V2,
+        oauth1: true,
+        scopes: Some(&["tweet.read", "users.read"]),
         needs: AccessLevel::Read,
         per_user: 75,
         app_only: None,
@@ -35,6 +38,8 @@ impl Endpoint for CreateTweet {
     const SPEC: Spec = Spec {
         endpoint: "POST /2/tweets",
         api: Api::V2,
+        oauth1: true,
+        scopes: Some(&["tweet.read", "tweet.write", "users.read"]),
         needs: AccessLevel::ReadWrite,
         per_user: 100,
         app_only: None,
@@ -48,6 +53,8 @@ impl Endpoint for DeleteTweet {
     const SPEC: Spec = Spec {
         endpoint: "DELETE /2/tweets/:id",
         api: Api::V2,
+        oauth1: true,
+        scopes: Some(&["tweet.read", "tweet.write", "users.read"]),
         needs: AccessLevel::ReadWrite,
         per_user: 50,
         app_only: None,
@@ -62,6 +69,8 @@ impl Endpoint for SendDm {
     const SPEC: Spec = Spec {
         endpoint: "POST /2/dm_conversations/with/:participant_id/messages",
         api: Api::V2,
+        oauth1: true,
+        scopes: Some(&["dm.write", "tweet.read", "users.read"]),
         needs: AccessLevel::ReadWriteDirectMessages,
         per_user: 15,
         app_only: None,
@@ -76,9 +85,27 @@ impl Endpoint for UserByUsername {
     const SPEC: Spec = Spec {
         endpoint: "GET /2/users/by/username/:username",
         api: Api::V2,
+        oauth1: true,
+        scopes: Some(&["tweet.read", "users.read"]),
         needs: AccessLevel::Read,
         per_user: 900,
         app_only: Some(300),
+    };
+}
+
+/// `POST /2/users/:id/bookmarks`: OAuth 2.0 user context only (the spec lists no `UserToken`
+/// for it, and X refuses OAuth 1.0a there: sferik/x-ruby#28), 50 per user per 15 minutes.
+pub(super) struct Bookmark;
+
+impl Endpoint for Bookmark {
+    const SPEC: Spec = Spec {
+        endpoint: "POST /2/users/:id/bookmarks",
+        api: Api::V2,
+        oauth1: false,
+        scopes: Some(&["bookmark.write", "tweet.read", "users.read"]),
+        needs: AccessLevel::Read,
+        per_user: 50,
+        app_only: None,
     };
 }
 
@@ -100,7 +127,7 @@ pub(super) async fn users_me(call: Call<UsersMe>) -> Reply {
 pub(super) async fn create_tweet(call: Call<CreateTweet>) -> Reply {
     call.answer(|| {
         let text = json_text(&call.request)?;
-        let token = call.token().ok_or_else(forbidden)?;
+        let user_id = call.user_id().ok_or_else(forbidden)?;
         let duplicate = || {
             Reply::json(StatusCode::FORBIDDEN, p::DUPLICATE)
                 .explain("this user already posted this text")
@@ -108,7 +135,7 @@ pub(super) async fn create_tweet(call: Call<CreateTweet>) -> Reply {
         if call.caller.scenario() == Scenario::DuplicatePost {
             return Err(duplicate().explain("scenario duplicate-post: every post is a duplicate"));
         }
-        let id = call.st.post(&token.user_id, &text).ok_or_else(duplicate)?;
+        let id = call.st.post(user_id, &text).ok_or_else(duplicate)?;
         Ok(Reply::json(
             StatusCode::CREATED,
             json!({"data": {"edit_history_tweet_ids": [id], "id": id, "text": text}}).to_string(),
@@ -120,8 +147,8 @@ pub(super) async fn create_tweet(call: Call<CreateTweet>) -> Reply {
 /// `DELETE /2/tweets/:id`: deletes one of the caller's own posts.
 pub(super) async fn delete_tweet(Path(id): Path<String>, call: Call<DeleteTweet>) -> Reply {
     call.answer(|| {
-        let token = call.token().ok_or_else(forbidden)?;
-        Ok(match call.st.delete_post(&id, &token.user_id) {
+        let user_id = call.user_id().ok_or_else(forbidden)?;
+        Ok(match call.st.delete_post(&id, user_id) {
             Deleted::Missing => Reply::json(StatusCode::NOT_FOUND, p::NOT_FOUND)
                 .explain(format!("no post with id {id}")),
             Deleted::NotYours => Reply::json(StatusCode::FORBIDDEN, p::FORBIDDEN)
@@ -151,12 +178,48 @@ pub(super) async fn send_dm(Path(participant): Path<String>, call: Call<SendDm>)
             ));
         }
         json_text(&call.request)?;
-        let token = call.token().ok_or_else(forbidden)?;
-        let (low, high) = numeric_order(&token.user_id, &participant);
+        let user_id = call.user_id().ok_or_else(forbidden)?;
+        let (low, high) = numeric_order(user_id, &participant);
         Ok(Reply::json(
             StatusCode::CREATED,
             json!({"data": {"dm_conversation_id": format!("{low}-{high}"), "dm_event_id": call.st.next_id()}})
                 .to_string(),
+        ))
+    })
+    .await
+}
+
+/// `POST /2/users/:id/bookmarks` with `{"tweet_id": "..."}`: `{"data":{"bookmarked":true}}`;
+/// `:id` must be the caller's own id.
+pub(super) async fn bookmark(Path(id): Path<String>, call: Call<Bookmark>) -> Reply {
+    call.answer(|| {
+        let user_id = call.user_id().ok_or_else(forbidden)?;
+        if id != user_id {
+            return Err(Reply::json(StatusCode::FORBIDDEN, p::FORBIDDEN)
+                .explain("the :id of /2/users/:id/bookmarks must be the authenticated user's id"));
+        }
+        let value: Value = serde_json::from_slice(&call.request.body).unwrap_or(Value::Null);
+        let tweet_id = value
+            .get("tweet_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        // X's OpenAPI spec: tweet_id matches ^[0-9]{1,19}$.
+        if tweet_id.is_empty()
+            || tweet_id.len() > 19
+            || !tweet_id.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(Reply::json(
+                StatusCode::BAD_REQUEST,
+                p::invalid_request(
+                    "tweet_id",
+                    tweet_id,
+                    "The `tweet_id` field is required and must match ^[0-9]{1,19}$.",
+                ),
+            ));
+        }
+        Ok(Reply::json(
+            StatusCode::OK,
+            r#"{"data":{"bookmarked":true}}"#,
         ))
     })
     .await

@@ -20,6 +20,8 @@ pub(crate) struct App {
     pub(crate) level: AccessLevel,
     pub(crate) scenario: Scenario,
     pub(crate) owner_user_id: String,
+    /// The callback URLs registered for the app, matched exactly (none: a PIN-only app).
+    pub(crate) callback_urls: Vec<String>,
     /// (generation, current Bearer Token).
     pub(crate) bearer: Mutex<(u32, String)>,
 }
@@ -98,6 +100,7 @@ impl Index {
                         level: a.app_access_level,
                         scenario: a.scenario,
                         owner_user_id: a.user_id.clone(),
+                        callback_urls: a.callback_urls.clone(),
                         bearer: Mutex::new((0, a.bearer_token.clone())),
                     }),
                 );

@@ -1,10 +1,12 @@
 //! What the sandbox remembers while it runs: its settings, the apps, users and tokens of the
 //! configured accounts ([`index`]), what the flows issue at runtime ([`issued`]: request tokens,
-//! access tokens, Bearer Tokens, posts), the nonce store and the rate-limit counters.
+//! access tokens, Bearer Tokens, posts), the nonce store and the rate-limit counters, and
+//! OAuth 2.0's clients, codes and tokens ([`oauth2`]).
 //! Every handler shares one [`Shared`].
 
 mod index;
 mod issued;
+pub(crate) mod oauth2;
 pub(crate) mod rate_limit;
 
 use std::collections::HashMap;
@@ -40,6 +42,8 @@ pub(crate) struct Settings {
     pub(crate) rate_limits: bool,
     /// The length of every rate-limit window.
     pub(crate) rate_limit_window: Duration,
+    /// OAuth 2.0's undocumented behaviours.
+    pub(crate) oauth2: oauth2::Oauth2Settings,
 }
 
 /// Everything the handlers share.
@@ -58,6 +62,8 @@ pub(crate) struct Shared {
     posts: Mutex<Posts>,
     request_tokens: Mutex<HashMap<String, RequestToken>>,
     next_id: AtomicU64,
+    /// OAuth 2.0: clients, codes, tokens and their clock.
+    pub(crate) oauth2: oauth2::Oauth2,
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked handler must not stop the sandbox).
@@ -91,13 +97,21 @@ pub(crate) fn now() -> i64 {
 }
 
 impl Shared {
-    /// The state of a sandbox serving `accounts`.
+    /// The state of a sandbox serving `accounts`, started at `started` (Unix seconds: when
+    /// the accounts' OAuth 2.0 tokens were issued).
     ///
     /// # Errors
-    /// Two accounts conflict ([`SandboxError::ConflictingApp`], [`SandboxError::DuplicateToken`]).
-    pub(crate) fn new(settings: Settings, accounts: &[Account]) -> Result<Shared, SandboxError> {
+    /// Two accounts conflict ([`SandboxError::ConflictingApp`], [`SandboxError::DuplicateToken`],
+    /// [`SandboxError::DuplicateClientId`]).
+    pub(crate) fn new(
+        settings: Settings,
+        accounts: &[Account],
+        started: i64,
+    ) -> Result<Shared, SandboxError> {
         let index = Index::build(accounts)?;
+        let oauth2 = oauth2::Oauth2::build(settings.oauth2.clone(), accounts, started)?;
         Ok(Shared {
+            oauth2,
             nonces: Mutex::new(NonceStore::new(settings.nonce_capacity)),
             limiter: RateLimiter::new(
                 settings.rate_limits,

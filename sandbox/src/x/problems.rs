@@ -16,6 +16,14 @@ pub(crate) const OAUTH1_PERMISSIONS: &str = r#"{"title":"Forbidden","status":403
 /// xdevplatform/bookmarks-search#10); two spaces after "endpoint.".
 pub(crate) const UNSUPPORTED_AUTHENTICATION: &str = r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#;
 
+/// 403 for OAuth 1.0a on an endpoint that takes only OAuth 2.0 user context, e.g. bookmarks
+/// (sferik/x-ruby#28, xdevplatform/xmcp#11); two spaces after "endpoint.".
+pub(crate) const UNSUPPORTED_AUTHENTICATION_OAUTH1: &str = r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#;
+
+/// 403 for a Bearer Token on an endpoint that takes only OAuth 2.0 user context: inferred from
+/// the two bodies above (the supported types are the endpoint's).
+pub(crate) const UNSUPPORTED_AUTHENTICATION_APP_ONLY_OAUTH2: &str = r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#;
+
 /// 403 for a duplicate post (akrherz/iembot#163, sferik/x-ruby#24).
 pub(crate) const DUPLICATE: &str = r#"{"detail":"You are not allowed to create a Tweet with duplicate content.","type":"about:blank","title":"Forbidden","status":403}"#;
 
@@ -60,6 +68,12 @@ pub(crate) const V1_215: &str = r#"{"errors":[{"code":215,"message":"Bad Authent
 /// v1.1 code 417, HTTP 401 (the v1.1 code table of
 /// <https://docs.x.com/x-api/fundamentals/response-codes-and-errors>, 2025 version).
 pub(crate) const V1_417: &str = r#"{"errors":[{"code":417,"message":"Desktop applications only support the oauth_callback value 'oob'"}]}"#;
+
+/// v1.1 code 220, 403: credentials that may not call a user-context v1.1 endpoint
+/// (<https://docs.x.com/fundamentals/authentication/oauth-2-0/application-only>). Seen for
+/// app-only Bearer Tokens; for an OAuth 2.0 user token, only the 403 is recorded
+/// (plhery/node-twitter-api-v2#167, #417), the body is inferred.
+pub(crate) const V1_220: &str = r#"{"errors":[{"message":"Your credentials do not allow access to this resource","code":220}]}"#;
 
 /// v1.1 code 453, HTTP 403 (tweepy/tweepy#2137, nicknochnack/TwitterPresidentialDebate#1).
 pub(crate) const V1_453: &str = r#"{"errors":[{"message":"You currently have access to a subset of Twitter API v2 endpoints and limited v1.1 endpoints (e.g. media post, oauth) only. If you need access to this endpoint, you may need a different access level. You can learn more here: https://developer.twitter.com/en/portal/product","code":453}]}"#;
@@ -128,6 +142,9 @@ mod tests {
             UNAUTHORIZED,
             OAUTH1_PERMISSIONS,
             UNSUPPORTED_AUTHENTICATION,
+            UNSUPPORTED_AUTHENTICATION_OAUTH1,
+            UNSUPPORTED_AUTHENTICATION_APP_ONLY_OAUTH2,
+            V1_220,
             DUPLICATE,
             FORBIDDEN,
             TOO_MANY_REQUESTS,
@@ -154,5 +171,6 @@ mod tests {
             );
         }
         assert!(UNSUPPORTED_AUTHENTICATION.contains("endpoint.  Supported"));
+        assert!(UNSUPPORTED_AUTHENTICATION_OAUTH1.contains("endpoint.  Supported"));
     }
 }
