@@ -78,10 +78,21 @@ async fn consent(url: &str, username: &str, authorize: bool) -> Consent {
         .skip(1)
         .filter_map(|p| p.split('"').next().map(str::to_string))
         .collect();
-    assert_eq!(decisions.len(), 2, "an Authorize and a Cancel button:\n{html}");
-    assert!(html.contains(&format!("<option value=\"{username}\"")), "@{username} offered:\n{html}");
+    assert_eq!(
+        decisions.len(),
+        2,
+        "an Authorize and a Cancel button:\n{html}"
+    );
+    assert!(
+        html.contains(&format!("<option value=\"{username}\"")),
+        "@{username} offered:\n{html}"
+    );
     form.push(("username".into(), username.into()));
-    let decision = if authorize { &decisions[0] } else { &decisions[1] };
+    let decision = if authorize {
+        &decisions[0]
+    } else {
+        &decisions[1]
+    };
     form.push(("decision".into(), decision.clone()));
     let action = common::between(&html, "<form method=\"post\" action=\"", "\"").unwrap();
     let origin = url::Url::parse(url).unwrap().origin().ascii_serialization();
@@ -124,7 +135,13 @@ impl Finished {
 }
 
 /// The example, started with the demo app's Client ID and Secret, pointed at `base`.
-fn start(dir: &Path, app: Option<&DemoAccount>, base: &str, redirect: &str, args: &[&str]) -> Child {
+fn start(
+    dir: &Path,
+    app: Option<&DemoAccount>,
+    base: &str,
+    redirect: &str,
+    args: &[&str],
+) -> Child {
     let mut cmd = common::example("oauth2_login", dir);
     if let Some(app) = app {
         cmd.env(names::CLIENT_ID, &app.client_id)
@@ -141,7 +158,9 @@ fn start(dir: &Path, app: Option<&DemoAccount>, base: &str, redirect: &str, args
 }
 
 /// Reads the example's stdout up to the authorize URL (`None` if it ended first).
-async fn authorize_url(child: &mut Child) -> (Option<String>, String, BufReader<std::process::ChildStdout>) {
+async fn authorize_url(
+    child: &mut Child,
+) -> (Option<String>, String, BufReader<std::process::ChildStdout>) {
     let stdout = child.stdout.take().unwrap();
     tokio::task::spawn_blocking(move || {
         let mut reader = BufReader::new(stdout);
@@ -163,7 +182,12 @@ async fn authorize_url(child: &mut Child) -> (Option<String>, String, BufReader<
 }
 
 /// Types `input`, then waits (at most 60 s) for the example to end and collects its output.
-async fn finish(mut child: Child, seen: String, mut reader: BufReader<std::process::ChildStdout>, input: &str) -> Finished {
+async fn finish(
+    mut child: Child,
+    seen: String,
+    mut reader: BufReader<std::process::ChildStdout>,
+    input: &str,
+) -> Finished {
     let input = input.to_string();
     tokio::task::spawn_blocking(move || {
         if let Some(mut stdin) = child.stdin.take() {
@@ -179,7 +203,12 @@ async fn finish(mut child: Child, seen: String, mut reader: BufReader<std::proce
         let mut stdout = seen;
         reader.read_to_string(&mut stdout).unwrap();
         let mut stderr = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
         Finished {
             code: child.wait().unwrap().code(),
             stdout,
@@ -191,7 +220,14 @@ async fn finish(mut child: Child, seen: String, mut reader: BufReader<std::proce
 }
 
 /// Runs the example to the authorize URL, lets `browser` act on it, then types what it returns.
-async fn run<F, Fut>(dir: &Path, app: Option<&DemoAccount>, base: &str, redirect: &str, args: &[&str], browser: F) -> Finished
+async fn run<F, Fut>(
+    dir: &Path,
+    app: Option<&DemoAccount>,
+    base: &str,
+    redirect: &str,
+    args: &[&str],
+    browser: F,
+) -> Finished
 where
     F: FnOnce(String) -> Fut,
     Fut: std::future::Future<Output = String>,
@@ -219,7 +255,10 @@ fn mode(path: &Path) -> u32 {
 
 fn assert_no_secret(app: &DemoAccount, run: &Finished, more: &[&str]) {
     let all = run.all();
-    for secret in [app.client_secret.as_str()].into_iter().chain(more.iter().copied()) {
+    for secret in [app.client_secret.as_str()]
+        .into_iter()
+        .chain(more.iter().copied())
+    {
         for form in common::leak_forms(secret) {
             assert!(!all.contains(&form), "a secret leaked ({form}):\n{all}");
         }
@@ -236,20 +275,47 @@ async fn the_loopback_login_saves_tokens_that_act_for_the_account_that_authorize
     let dir = tempfile::tempdir().unwrap();
     let env = dir.path().join(".env");
     std::fs::write(&env, BEFORE).unwrap();
-    let done = run(dir.path(), Some(app), sandbox.base_url(), &redirect, &[], |url| async move {
-        assert!(url.contains("code_challenge_method=S256") && url.contains("scope=tweet.read+tweet.write"), "{url}");
-        let to = authorized(&url, BOT).await;
-        assert!(to.starts_with(&format!("{redirect}?")), "{to}");
-        let (status, page) = follow(&to).await;
-        assert_eq!(status, 200, "{page}");
-        assert!(page.contains("Authorized"), "{page}");
-        String::new()
-    })
+    let back = redirect.clone();
+    let done = run(
+        dir.path(),
+        Some(app),
+        sandbox.base_url(),
+        &redirect,
+        &[],
+        |url| async move {
+            assert!(
+                url.contains("code_challenge_method=S256")
+                    && url.contains("scope=tweet.read+tweet.write"),
+                "{url}"
+            );
+            let to = authorized(&url, BOT).await;
+            assert!(to.starts_with(&format!("{back}?")), "{to}");
+            let (status, page) = follow(&to).await;
+            assert_eq!(status, 200, "{page}");
+            assert!(page.contains("Authorized"), "{page}");
+            String::new()
+        },
+    )
     .await;
     assert_eq!(done.code, Some(0), "{}", done.all());
-    assert!(done.stdout.contains(&format!("3. Waiting for X to send the browser back to {redirect}")), "{}", done.stdout);
-    assert!(done.stdout.contains(&format!("✔ Tokens for @{BOT} (user id ")), "{}", done.stdout);
-    assert!(done.stdout.contains("refresh token: yes"), "{}", done.stdout);
+    assert!(
+        done.stdout.contains(&format!(
+            "3. Waiting for X to send the browser back to {redirect}"
+        )),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout
+            .contains(&format!("✔ Tokens for @{BOT} (user id ")),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout.contains("refresh token: yes"),
+        "{}",
+        done.stdout
+    );
     #[cfg(unix)]
     assert_eq!(mode(&env), 0o600);
     let after = std::fs::read_to_string(&env).unwrap();
@@ -258,14 +324,28 @@ async fn the_loopback_login_saves_tokens_that_act_for_the_account_that_authorize
     // Read back as a bot would: the token acts for the account that authorized, with its scopes.
     let saved = Settings::from_sources(Vec::new(), Some(&env)).unwrap();
     let tokens = saved.tokens().expect("tokens saved");
-    assert!(tokens.scopes.missing_for(Action::Post).is_empty() && tokens.scopes.contains("offline.access"));
-    let expires_in = tokens.expires_in(xkeys::oauth2::tokens::unix_now()).unwrap();
+    assert!(
+        tokens.scopes.missing_for(Action::Post).is_empty()
+            && tokens.scopes.contains("offline.access")
+    );
+    let expires_in = tokens
+        .expires_in(xkeys::oauth2::tokens::unix_now())
+        .unwrap();
     assert!((7000..=7200).contains(&expires_in), "{expires_in}");
     let config = ClientConfig::default().base_url(sandbox.base_url());
-    let me = UserClient::new(tokens.access_token.clone(), config).unwrap().me(None).await.unwrap();
+    let me = UserClient::new(tokens.access_token.clone(), config)
+        .unwrap()
+        .me(None)
+        .await
+        .unwrap();
     assert_eq!(me.username, BOT);
     let access = tokens.access_token.expose_secret().to_string();
-    let refresh = tokens.refresh_token.as_ref().unwrap().expose_secret().to_string();
+    let refresh = tokens
+        .refresh_token
+        .as_ref()
+        .unwrap()
+        .expose_secret()
+        .to_string();
     assert_no_secret(app, &done, &[&access, &refresh]);
 }
 
@@ -281,26 +361,58 @@ async fn headless_reads_the_pasted_redirect_and_asks_before_replacing_tokens() {
     let scopes = ["--headless", "--scopes", "tweet.read users.read"];
 
     // "n": nothing written.
-    let done = run(dir.path(), Some(app), sandbox.base_url(), &redirect, &scopes, |url| async move {
-        format!("{}\nn\n", authorized(&url, BOT).await)
-    })
+    let done = run(
+        dir.path(),
+        Some(app),
+        sandbox.base_url(),
+        &redirect,
+        &scopes,
+        |url| async move { format!("{}\nn\n", authorized(&url, BOT).await) },
+    )
     .await;
     assert_eq!(done.code, Some(1), "{}", done.all());
-    assert!(done.stdout.contains("3. Paste the address the browser then shows"), "{}", done.stdout);
-    assert!(done.stdout.contains(&format!("Replace the OAuth 2.0 tokens in {} (line 4) with the tokens for @{BOT}", env.display())), "{}", done.stdout);
+    assert!(
+        done.stdout.contains("3. Paste the browser's address ("),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout.contains(&format!(
+            "Replace the OAuth 2.0 tokens in .env (line 4) with the tokens for @{BOT}"
+        )),
+        "{}",
+        done.stdout
+    );
     assert!(done.stdout.contains("Nothing written"), "{}", done.stdout);
-    assert!(done.stdout.contains("refresh token: no (ask for offline.access)"), "{}", done.stdout);
+    assert!(
+        done.stdout
+            .contains("refresh token: no (ask for offline.access)"),
+        "{}",
+        done.stdout
+    );
     assert_eq!(std::fs::read_to_string(&env).unwrap(), old);
 
     // "y": replaced in place, the rest kept.
-    let done = run(dir.path(), Some(app), sandbox.base_url(), &redirect, &scopes, |url| async move {
-        format!("{}\ny\n", authorized(&url, BOT).await)
-    })
+    let done = run(
+        dir.path(),
+        Some(app),
+        sandbox.base_url(),
+        &redirect,
+        &scopes,
+        |url| async move { format!("{}\ny\n", authorized(&url, BOT).await) },
+    )
     .await;
     assert_eq!(done.code, Some(0), "{}", done.all());
     let after = std::fs::read_to_string(&env).unwrap();
-    assert!(after.starts_with(&format!("{BEFORE}{}=", names::ACCESS_TOKEN)) && !after.contains("old-token"), "{after}");
-    let tokens = Settings::from_sources(Vec::new(), Some(&env)).unwrap().tokens().unwrap();
+    assert!(
+        after.starts_with(&format!("{BEFORE}{}=", names::ACCESS_TOKEN))
+            && !after.contains("old-token"),
+        "{after}"
+    );
+    let tokens = Settings::from_sources(Vec::new(), Some(&env))
+        .unwrap()
+        .tokens()
+        .unwrap();
     assert_eq!(tokens.scopes.to_string().split(' ').count(), 2);
     assert!(tokens.refresh_token.is_none());
 }
@@ -309,16 +421,36 @@ async fn headless_reads_the_pasted_redirect_and_asks_before_replacing_tokens() {
 async fn sandbox_mode_runs_the_flow_in_process_and_writes_nothing() {
     let redirect = free_redirect();
     let dir = tempfile::tempdir().unwrap();
-    let done = run(dir.path(), None, "", &redirect, &["--sandbox"], |url| async move {
-        let (status, page) = follow(&authorized(&url, "xkeys_full").await).await;
-        assert_eq!(status, 200, "{page}");
-        String::new()
-    })
+    let done = run(
+        dir.path(),
+        None,
+        "",
+        &redirect,
+        &["--sandbox"],
+        |url| async move {
+            let (status, page) = follow(&authorized(&url, "xkeys_full").await).await;
+            assert_eq!(status, 200, "{page}");
+            String::new()
+        },
+    )
     .await;
     assert_eq!(done.code, Some(0), "{}", done.all());
-    assert!(done.stdout.starts_with("SANDBOX: the demo app on the local sandbox, not X"), "{}", done.stdout);
-    assert!(done.stdout.contains("✔ Tokens for @xkeys_full"), "{}", done.stdout);
-    assert!(done.stdout.contains("SANDBOX: nothing written"), "{}", done.stdout);
+    assert!(
+        done.stdout
+            .starts_with("SANDBOX: the demo app on the local sandbox, not X"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout.contains("✔ Tokens for @xkeys_full"),
+        "{}",
+        done.stdout
+    );
+    assert!(
+        done.stdout.contains("SANDBOX: nothing written"),
+        "{}",
+        done.stdout
+    );
     assert!(!dir.path().join(".env").exists());
 }
 
@@ -329,26 +461,62 @@ async fn an_unregistered_redirect_uri_gets_the_failure_page_and_the_fix() {
     let dir = tempfile::tempdir().unwrap();
     let unregistered = free_redirect();
     // Headless: the browser stays on X's page, and the reader pastes what the address bar shows.
-    let done = run(dir.path(), Some(app), sandbox.base_url(), &unregistered, &["--headless"], |url| async move {
-        match consent(&url, BOT, true).await {
-            Consent::Page(400, html) => assert!(html.contains("Something went wrong"), "{html}"),
-            other => panic!("X's failure page expected: {other:?}"),
-        }
-        format!("{url}\n")
-    })
+    let done = run(
+        dir.path(),
+        Some(app),
+        sandbox.base_url(),
+        &unregistered,
+        &["--headless"],
+        |url| async move {
+            match consent(&url, BOT, true).await {
+                Consent::Page(400, html) => {
+                    assert!(html.contains("Something went wrong"), "{html}")
+                }
+                other => panic!("X's failure page expected: {other:?}"),
+            }
+            format!("{url}\n")
+        },
+    )
     .await;
     assert_eq!(done.code, Some(1), "{}", done.all());
-    assert!(done.stderr.contains("✘ That is not the redirect URL"), "{}", done.stderr);
-    assert!(done.stderr.contains("'Callback URI / Redirect URL'"), "{}", done.stderr);
-    assert!(done.stderr.contains("troubleshooting.md#oauth2-failure-page"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("✘ That is not the redirect URL"),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        done.stderr.contains("'Callback URI / Redirect URL'"),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        done.stderr
+            .contains("troubleshooting.md#oauth2-failure-page"),
+        "{}",
+        done.stderr
+    );
     // With the listener, nothing comes back: it says so when --wait runs out.
-    let done = run(dir.path(), Some(app), sandbox.base_url(), &unregistered, &["--wait", "1"], |url| async move {
-        assert!(matches!(consent(&url, BOT, true).await, Consent::Page(400, _)));
-        String::new()
-    })
+    let done = run(
+        dir.path(),
+        Some(app),
+        sandbox.base_url(),
+        &unregistered,
+        &["--wait", "1"],
+        |url| async move {
+            assert!(matches!(
+                consent(&url, BOT, true).await,
+                Consent::Page(400, _)
+            ));
+            String::new()
+        },
+    )
     .await;
     assert_eq!(done.code, Some(1), "{}", done.all());
-    assert!(done.stderr.contains("No redirect came back from X"), "{}", done.stderr);
+    assert!(
+        done.stderr.contains("No redirect came back from X"),
+        "{}",
+        done.stderr
+    );
     assert!(!dir.path().join(".env").exists());
 }
 
@@ -358,37 +526,89 @@ async fn a_forged_state_and_a_busy_port_stop_the_login_with_the_fix() {
     let sandbox = sandbox_with(&redirect).await;
     let app = sandbox.demo(Scenario::FullAccess);
     let dir = tempfile::tempdir().unwrap();
-    let done = run(dir.path(), Some(app), sandbox.base_url(), &redirect, &["--headless"], |url| async move {
-        let to = authorized(&url, BOT).await;
-        let forged = url::Url::parse(&to).unwrap();
-        let code = forged.query_pairs().find(|(k, _)| k == "code").unwrap().1.to_string();
-        format!("{redirect}?state=someone-elses&code={code}\n")
-    })
+    let back = redirect.clone();
+    let done = run(
+        dir.path(),
+        Some(app),
+        sandbox.base_url(),
+        &redirect,
+        &["--headless"],
+        |url| async move {
+            let to = authorized(&url, BOT).await;
+            let forged = url::Url::parse(&to).unwrap();
+            let code = forged
+                .query_pairs()
+                .find(|(k, _)| k == "code")
+                .unwrap()
+                .1
+                .to_string();
+            format!("{back}?state=someone-elses&code={code}\n")
+        },
+    )
     .await;
     assert_eq!(done.code, Some(1), "{}", done.all());
     assert!(done.stderr.contains("(state mismatch)"), "{}", done.stderr);
-    assert!(done.stderr.contains("troubleshooting.md#oauth2-state-mismatch"), "{}", done.stderr);
+    assert!(
+        done.stderr
+            .contains("troubleshooting.md#oauth2-state-mismatch"),
+        "{}",
+        done.stderr
+    );
 
     let port = url::Url::parse(&redirect).unwrap().port().unwrap();
     let _busy = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
-    let done = run(dir.path(), Some(app), sandbox.base_url(), &redirect, &[], |_| async { String::new() }).await;
+    let done = run(
+        dir.path(),
+        Some(app),
+        sandbox.base_url(),
+        &redirect,
+        &[],
+        |_| async { String::new() },
+    )
+    .await;
     assert_eq!(done.code, Some(1), "{}", done.all());
-    assert!(done.stderr.contains(&format!("port {port} is in use")), "{}", done.stderr);
-    assert!(done.stderr.contains("X_OAUTH2_REDIRECT_URI"), "{}", done.stderr);
-    assert!(!done.stdout.contains("/i/oauth2/authorize?"), "no URL to open: {}", done.stdout);
+    assert!(
+        done.stderr.contains(&format!("port {port} is in use")),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        done.stderr.contains("X_OAUTH2_REDIRECT_URI"),
+        "{}",
+        done.stderr
+    );
+    assert!(
+        !done.stdout.contains("/i/oauth2/authorize?"),
+        "no URL to open: {}",
+        done.stdout
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_client_id_it_offers_the_sandbox() {
     let dir = tempfile::tempdir().unwrap();
-    let out = common::example("oauth2_login", dir.path()).output().unwrap();
+    let out = common::example("oauth2_login", dir.path())
+        .output()
+        .unwrap();
     let run = common::Run::from_output(&out);
     assert_eq!(run.code, Some(1));
-    assert!(run.stdout.contains("No X_CLIENT_ID found") && run.stdout.contains("--sandbox"), "{}", run.stdout);
-    let out = common::example("oauth2_login", dir.path()).args(["--scopes", "tweets.write"]).output().unwrap();
+    assert!(
+        run.stdout.contains("No X_CLIENT_ID found") && run.stdout.contains("--sandbox"),
+        "{}",
+        run.stdout
+    );
+    let out = common::example("oauth2_login", dir.path())
+        .args(["--scopes", "tweets.write"])
+        .output()
+        .unwrap();
     let run = common::Run::from_output(&out);
     assert_eq!(run.code, Some(2), "clap's usage error");
-    assert!(run.stderr.contains("\"tweets.write\" is not one of X's OAuth 2.0 scopes"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("\"tweets.write\" is not one of X's OAuth 2.0 scopes"),
+        "{}",
+        run.stderr
+    );
 }
 
 // ---- the library against the sandbox: each refusal as X gives it, explained ----
@@ -405,7 +625,10 @@ fn client(sandbox: &Sandbox, id: &str, secret: Option<&str>, redirect: &str) -> 
 }
 
 /// A login up to the code: the authorization (state, verifier) and the code the redirect brought.
-async fn code_for(client: &OAuth2Client, scopes: &str) -> (xkeys::oauth2::Authorization, oauth2::AuthorizationCode) {
+async fn code_for(
+    client: &OAuth2Client,
+    scopes: &str,
+) -> (xkeys::oauth2::Authorization, oauth2::AuthorizationCode) {
     let login = client.authorize(&Scopes::parse(scopes).unwrap());
     let to = authorized(login.url.as_str(), BOT).await;
     let code = parse_redirect(&to, &login.state).unwrap();
@@ -417,24 +640,58 @@ async fn a_wrong_verifier_and_a_reused_code_are_refused_as_x_refuses_them() {
     let redirect = free_redirect();
     let sandbox = sandbox_with(&redirect).await;
     let app = sandbox.demo(Scenario::FullAccess);
-    let c = client(&sandbox, &app.client_id, Some(&app.client_secret), &redirect);
+    let c = client(
+        &sandbox,
+        &app.client_id,
+        Some(&app.client_secret),
+        &redirect,
+    );
 
     let (login, code) = code_for(&c, "tweet.read users.read").await;
     let wrong = PkceCodeVerifier::new("a".repeat(43));
     let err = c.exchange(code, wrong, &login.scopes).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::VerifierMismatch), "{}", err.report());
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::VerifierMismatch),
+        "{}",
+        err.report()
+    );
     assert!(err.to_string().contains("400 Bad Request: invalid_request: Value passed for the code verifier did not match the code challenge."), "{err}");
-    assert!(err.report().contains("Run the login again from the start"), "{}", err.report());
+    assert!(
+        err.report().contains("Run the login again from the start"),
+        "{}",
+        err.report()
+    );
 
     let (login, code) = code_for(&c, "tweet.read users.read").await;
     let again = oauth2::AuthorizationCode::new(code.secret().clone());
-    let tokens = c.exchange(code, login.verifier, &login.scopes).await.unwrap();
+    let tokens = c
+        .exchange(code, login.verifier, &login.scopes)
+        .await
+        .unwrap();
     assert_eq!(tokens.scopes.to_string().split(' ').count(), 2);
     let verifier = PkceCodeVerifier::new("b".repeat(43));
-    let err = c.exchange(again, verifier, &login.scopes).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::CodeInvalid), "{}", err.report());
-    assert!(err.to_string().contains("Value passed for the authorization code was invalid."), "{err}");
-    assert!(err.report().contains("exchange the new code right away and only once"), "{}", err.report());
+    let err = c
+        .exchange(again, verifier, &login.scopes)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::CodeInvalid),
+        "{}",
+        err.report()
+    );
+    assert!(
+        err.to_string()
+            .contains("Value passed for the authorization code was invalid."),
+        "{err}"
+    );
+    assert!(
+        err.report()
+            .contains("exchange the new code right away and only once"),
+        "{}",
+        err.report()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -444,15 +701,37 @@ async fn a_confidential_client_needs_its_secret_and_a_public_one_needs_none() {
     let app = sandbox.demo(Scenario::FullAccess);
     let no_secret = client(&sandbox, &app.client_id, None, &redirect);
     let (login, code) = code_for(&no_secret, "tweet.read users.read").await;
-    let err = no_secret.exchange(code, login.verifier, &login.scopes).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::ClientSecretMissing), "{}", err.report());
-    assert!(err.to_string().contains("401 Unauthorized: unauthorized_client: Missing valid authorization header"), "{err}");
-    assert!(err.report().contains("Set X_CLIENT_SECRET"), "{}", err.report());
+    let err = no_secret
+        .exchange(code, login.verifier, &login.scopes)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::ClientSecretMissing),
+        "{}",
+        err.report()
+    );
+    assert!(
+        err.to_string()
+            .contains("401 Unauthorized: unauthorized_client: Missing valid authorization header"),
+        "{err}"
+    );
+    assert!(
+        err.report().contains("Set X_CLIENT_SECRET"),
+        "{}",
+        err.report()
+    );
 
     let public = client(&sandbox, sandbox.public_client_id(), None, &redirect);
     let (login, code) = code_for(&public, "tweet.read users.read offline.access").await;
-    let tokens = public.exchange(code, login.verifier, &login.scopes).await.unwrap();
-    let refreshed = public.refresh(tokens.refresh_token.as_ref().unwrap(), &tokens.scopes).await.unwrap();
+    let tokens = public
+        .exchange(code, login.verifier, &login.scopes)
+        .await
+        .unwrap();
+    let refreshed = public
+        .refresh(tokens.refresh_token.as_ref().unwrap(), &tokens.scopes)
+        .await
+        .unwrap();
     assert!(refreshed.refresh_token.is_some());
 }
 
@@ -460,29 +739,67 @@ async fn a_confidential_client_needs_its_secret_and_a_public_one_needs_none() {
 async fn refresh_rotates_and_a_reused_refresh_token_is_refused() {
     let sandbox = Sandbox::start().await.unwrap();
     let app = sandbox.demo(Scenario::FullAccess);
-    let c = client(&sandbox, &app.client_id, Some(&app.client_secret), xkeys::oauth2::DEFAULT_REDIRECT_URI);
+    let c = client(
+        &sandbox,
+        &app.client_id,
+        Some(&app.client_secret),
+        xkeys::oauth2::DEFAULT_REDIRECT_URI,
+    );
     let first = RefreshToken::new(&app.oauth2_refresh_token);
     let scopes = Scopes::granted(&app.oauth2_scopes);
     let fresh = c.refresh(&first, &scopes).await.unwrap();
     let next = fresh.refresh_token.clone().unwrap();
-    assert_ne!(next.expose_secret(), first.expose_secret(), "X rotates refresh tokens");
-    let me = UserClient::new(fresh.access_token.clone(), ClientConfig::default().base_url(sandbox.base_url()))
-        .unwrap()
-        .me(Some(&fresh.scopes))
-        .await
-        .unwrap();
+    assert_ne!(
+        next.expose_secret(),
+        first.expose_secret(),
+        "X rotates refresh tokens"
+    );
+    let me = UserClient::new(
+        fresh.access_token.clone(),
+        ClientConfig::default().base_url(sandbox.base_url()),
+    )
+    .unwrap()
+    .me(Some(&fresh.scopes))
+    .await
+    .unwrap();
     assert_eq!(me.username, app.username);
 
     let err = c.refresh(&first, &scopes).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::RefreshRejected), "{}", err.report());
-    assert!(err.to_string().contains("400 Bad Request: invalid_request"), "{err}");
-    assert!(err.report().contains("save the new refresh token X returns on every refresh"), "{}", err.report());
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::RefreshRejected),
+        "{}",
+        err.report()
+    );
+    assert!(
+        err.to_string().contains("400 Bad Request: invalid_request"),
+        "{err}"
+    );
+    assert!(
+        err.report()
+            .contains("save the new refresh token X returns on every refresh"),
+        "{}",
+        err.report()
+    );
 
     // The scenario's demo refresh token was spent before the sandbox started.
     let reused = sandbox.demo(Scenario::Oauth2RefreshReused);
-    let c = client(&sandbox, &reused.client_id, Some(&reused.client_secret), xkeys::oauth2::DEFAULT_REDIRECT_URI);
-    let err = c.refresh(&RefreshToken::new(&reused.oauth2_refresh_token), &scopes).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::RefreshRejected), "{}", err.report());
+    let c = client(
+        &sandbox,
+        &reused.client_id,
+        Some(&reused.client_secret),
+        xkeys::oauth2::DEFAULT_REDIRECT_URI,
+    );
+    let err = c
+        .refresh(&RefreshToken::new(&reused.oauth2_refresh_token), &scopes)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::RefreshRejected),
+        "{}",
+        err.report()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -490,19 +807,42 @@ async fn a_token_without_tweet_write_is_refused_posting_and_the_fix_names_the_sc
     let redirect = free_redirect();
     let sandbox = sandbox_with(&redirect).await;
     let app = sandbox.demo(Scenario::FullAccess);
-    let c = client(&sandbox, &app.client_id, Some(&app.client_secret), &redirect);
+    let c = client(
+        &sandbox,
+        &app.client_id,
+        Some(&app.client_secret),
+        &redirect,
+    );
     let (login, code) = code_for(&c, "tweet.read users.read").await;
-    let tokens = c.exchange(code, login.verifier, &login.scopes).await.unwrap();
+    let tokens = c
+        .exchange(code, login.verifier, &login.scopes)
+        .await
+        .unwrap();
     let config = ClientConfig::default().base_url(sandbox.base_url());
     let user = UserClient::new(tokens.access_token.clone(), config.clone()).unwrap();
     let body = serde_json::json!({ "text": "hello from a read-only token" });
     let err = user
-        .call(Action::Post, Method::POST, "/2/tweets", Some(&body), Some(&tokens.scopes))
+        .call(
+            Action::Post,
+            Method::POST,
+            "/2/tweets",
+            Some(&body),
+            Some(&tokens.scopes),
+        )
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::MissingScope), "{}", err.report());
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::MissingScope),
+        "{}",
+        err.report()
+    );
     assert!(err.to_string().contains("403 Forbidden: to post (POST /2/tweets) a token needs tweet.read tweet.write users.read; this one lacks tweet.write"), "{err}");
-    assert!(err.report().contains("oauth2_login --scopes"), "{}", err.report());
+    assert!(
+        err.report().contains("oauth2_login --scopes"),
+        "{}",
+        err.report()
+    );
     // Reading who it is works: the token is fine, only the scope is missing.
     assert_eq!(user.me(Some(&tokens.scopes)).await.unwrap().username, BOT);
 
@@ -510,8 +850,22 @@ async fn a_token_without_tweet_write_is_refused_posting_and_the_fix_names_the_sc
     let scoped = sandbox.demo(Scenario::Oauth2MissingScope);
     let user = UserClient::new(UserAccessToken::new(&scoped.oauth2_access_token), config).unwrap();
     let saved = Scopes::granted(&scoped.oauth2_scopes);
-    let err = user.call(Action::Post, Method::POST, "/2/tweets", Some(&body), Some(&saved)).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::MissingScope), "{}", err.report());
+    let err = user
+        .call(
+            Action::Post,
+            Method::POST,
+            "/2/tweets",
+            Some(&body),
+            Some(&saved),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::MissingScope),
+        "{}",
+        err.report()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -519,38 +873,77 @@ async fn an_expired_or_revoked_token_gets_401_and_a_refresh_brings_it_back() {
     let sandbox = Sandbox::start().await.unwrap();
     let app = sandbox.demo(Scenario::FullAccess);
     let config = ClientConfig::default().base_url(sandbox.base_url());
-    let c = client(&sandbox, &app.client_id, Some(&app.client_secret), xkeys::oauth2::DEFAULT_REDIRECT_URI);
+    let c = client(
+        &sandbox,
+        &app.client_id,
+        Some(&app.client_secret),
+        xkeys::oauth2::DEFAULT_REDIRECT_URI,
+    );
     let fresh = c
-        .refresh(&RefreshToken::new(&app.oauth2_refresh_token), &Scopes::granted(&app.oauth2_scopes))
+        .refresh(
+            &RefreshToken::new(&app.oauth2_refresh_token),
+            &Scopes::granted(&app.oauth2_scopes),
+        )
         .await
         .unwrap();
     sandbox.advance_clock(Duration::from_secs(2 * 3600 + 60));
     let user = UserClient::new(fresh.access_token.clone(), config.clone()).unwrap();
     let err = user.me(None).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::TokenExpired), "{}", err.report());
-    assert!(err.report().contains("Refresh the token"), "{}", err.report());
-    let again = c.refresh(fresh.refresh_token.as_ref().unwrap(), &fresh.scopes).await.unwrap();
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::TokenExpired),
+        "{}",
+        err.report()
+    );
+    assert!(
+        err.report().contains("Refresh the token"),
+        "{}",
+        err.report()
+    );
+    let again = c
+        .refresh(fresh.refresh_token.as_ref().unwrap(), &fresh.scopes)
+        .await
+        .unwrap();
     let user = UserClient::new(again.access_token.clone(), config.clone()).unwrap();
     assert_eq!(user.me(None).await.unwrap().username, app.username);
 
     // Revoked by the app: the next call is a 401 too.
-    c.revoke(again.access_token.expose_secret(), TokenKind::Access).await.unwrap();
+    c.revoke(again.access_token.expose_secret(), TokenKind::Access)
+        .await
+        .unwrap();
     let err = user.me(None).await.unwrap_err();
-    assert_eq!(err.kind(), Some(OAuth2Kind::TokenExpired), "{}", err.report());
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::TokenExpired),
+        "{}",
+        err.report()
+    );
     // A public client revokes with its client_id in the body.
     let revoked = sandbox.demo(Scenario::Oauth2Revoked);
     let user = UserClient::new(UserAccessToken::new(&revoked.oauth2_access_token), config).unwrap();
-    assert_eq!(user.me(None).await.unwrap_err().kind(), Some(OAuth2Kind::TokenExpired));
+    assert_eq!(
+        user.me(None).await.unwrap_err().kind(),
+        Some(OAuth2Kind::TokenExpired)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_on_the_consent_page_is_access_denied() {
     let redirect = free_redirect();
-    let sandbox = Sandbox::start_with(SandboxConfig::default().callback_url(&redirect).oauth2_cancel_redirects(true))
-        .await
-        .unwrap();
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .callback_url(&redirect)
+            .oauth2_cancel_redirects(true),
+    )
+    .await
+    .unwrap();
     let app = sandbox.demo(Scenario::FullAccess);
-    let c = client(&sandbox, &app.client_id, Some(&app.client_secret), &redirect);
+    let c = client(
+        &sandbox,
+        &app.client_id,
+        Some(&app.client_secret),
+        &redirect,
+    );
     let login = c.authorize(&Scopes::for_a_bot());
     let to = match consent(login.url.as_str(), BOT, false).await {
         Consent::Redirect(to) => to,

@@ -20,6 +20,13 @@ pub struct Me {
     pub username: String,
 }
 
+impl std::fmt::Display for Me {
+    /// `@username (user id 123)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "@{} (user id {})", self.username, self.id)
+    }
+}
+
 /// A client that sends one account's OAuth 2.0 user token with every request.
 pub struct UserClient {
     http: reqwest::Client,

@@ -162,6 +162,11 @@ impl Scopes {
             .collect()
     }
 
+    /// The scopes of this set that `other` lacks (e.g. asked for but not granted).
+    pub fn not_in(&self, other: &Scopes) -> Vec<&str> {
+        self.iter().filter(|s| !other.contains(s)).collect()
+    }
+
     /// The scopes, in order.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(String::as_str)
@@ -238,6 +243,7 @@ mod tests {
             assert!(bot.missing_for(action).is_empty(), "{action:?}");
         }
         assert_eq!(bot.missing_for(Action::UploadMedia), ["media.write"]);
+        assert_eq!(bot.not_in(&s), ["dm.write"]);
         assert_eq!(
             Scopes::granted("tweet.read")
                 .with(&["users.read", "tweet.read"])

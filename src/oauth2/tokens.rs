@@ -108,6 +108,23 @@ impl Tokens {
         self.expires_at.map(|at| at as i64 - now as i64)
     }
 
+    /// In words, for a report: the scopes, the minutes left at `now`, and whether it can be refreshed.
+    pub fn describe(&self, now: u64) -> String {
+        let refresh = match self.refresh_token {
+            Some(_) => "yes",
+            None => "no (ask for offline.access)",
+        };
+        let expires = match self.expires_in(now) {
+            Some(secs) if secs > 0 => format!("expires in {} min", secs / 60),
+            Some(_) => "expired".to_string(),
+            None => "expiry unknown".to_string(),
+        };
+        format!(
+            "scopes {}; {expires}; refresh token: {refresh}",
+            self.scopes
+        )
+    }
+
     /// The `.env` lines for these tokens: `X_OAUTH2_ACCESS_TOKEN`, `X_OAUTH2_REFRESH_TOKEN` (empty
     /// when there is none, so that an old one can't linger), `X_OAUTH2_SCOPES`, `X_OAUTH2_EXPIRES_AT`.
     ///
@@ -228,5 +245,12 @@ mod tests {
         }
         assert!(!written.to_string().contains(ACCESS));
         assert_eq!(tokens().expires_in(1_800_000_000), Some(7200));
+        assert_eq!(
+            tokens().describe(1_800_000_000),
+            "scopes tweet.read users.read offline.access; expires in 120 min; refresh token: yes"
+        );
+        assert!(t
+            .describe(1_900_000_000)
+            .ends_with("expired; refresh token: no (ask for offline.access)"));
     }
 }
