@@ -953,3 +953,19 @@ async fn cancel_on_the_consent_page_is_access_denied() {
     assert_eq!(err.kind, OAuth2Kind::AccessDenied, "{err}");
     assert!(err.to_string().contains("error=access_denied"), "{err}");
 }
+
+#[test]
+fn every_oauth2_kind_points_to_a_troubleshooting_section_that_exists() {
+    let book = common::root().join("book");
+    for kind in OAuth2Kind::ALL {
+        let chapter = kind.chapter();
+        let (file, anchor) = chapter.file.split_once('#').unwrap();
+        let text = std::fs::read_to_string(book.join(file)).unwrap();
+        assert!(
+            text.contains(&format!("{{#{anchor}}}")),
+            "{kind:?}: no {{#{anchor}}} in {file}"
+        );
+    }
+    let summary = std::fs::read_to_string(book.join("SUMMARY.md")).unwrap();
+    assert!(summary.contains(&format!("]({})", xkeys::chapters::OAUTH2.file)));
+}
