@@ -7,6 +7,7 @@
 //! cargo run --example check_keys -- --git                 # did I commit my keys? (the whole git history)
 //! ```
 //!
+//! `--git` allows known-fake values marked `xkeys:allow` or listed in `.xkeysignore` (as gitleaks does).
 //! Exit status: 0 when there is no error (a partial set while following Part I is fine), 1 otherwise.
 
 use std::path::PathBuf;
@@ -54,31 +55,44 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--git`: every X credential ever committed, masked, and how to rotate it.
+/// `--git`: every X credential ever committed, masked, and how to rotate it; what was scanned and
+/// what was allowed as a known fake.
 fn scan_history(repo: &std::path::Path) -> ExitCode {
-    let leaks = match xkeys::leak_scan::scan_history(repo) {
-        Ok(leaks) => leaks,
+    use xkeys::leak_scan::{self, AllowedBy};
+    let scan = match leak_scan::scan(repo) {
+        Ok(scan) => scan,
         Err(e) => {
             eprintln!("✘ error: {e}");
             return ExitCode::from(1);
         }
     };
-    if leaks.is_empty() {
-        println!(
-            "✔ No X credentials found in the git history of {}.",
-            repo.display()
-        );
+    let scanned = format!("{} commits, {} files", scan.commits, scan.files);
+    let by = |how| scan.allowed.iter().filter(|(_, b)| *b == how).count();
+    let allowed = match scan.allowed.len() {
+        0 => String::new(),
+        n => format!(
+            "\n  {n} allowed as known fakes: {} by {}, {} by `{}` markers.",
+            by(AllowedBy::AllowFile),
+            leak_scan::ALLOW_FILE,
+            by(AllowedBy::Marker),
+            leak_scan::ALLOW_MARKER
+        ),
+    };
+    let repo = repo.display();
+    if scan.leaks.is_empty() {
+        println!("✔ No X credentials found in the git history of {repo} ({scanned}).{allowed}");
         return ExitCode::SUCCESS;
     }
-    println!(
-        "✘ {} X credential(s) found in the git history of {}:\n",
-        leaks.len(),
-        repo.display()
-    );
-    for leak in &leaks {
-        println!("  ✘ {leak}");
+    let n = scan.leaks.len();
+    println!("✘ {n} X credential(s) found in the git history of {repo} ({scanned}):\n");
+    for leak in &scan.leaks {
+        println!("  ✘ {leak}\n      fingerprint {}", leak.fingerprint());
     }
-    println!("\n    fix: {}", xkeys::leak_scan::FIX);
-    println!("    see: {}", xkeys::leak_scan::CHAPTER);
+    if !allowed.is_empty() {
+        println!("{allowed}");
+    }
+    println!("\n    fix: {}", leak_scan::FIX);
+    println!("    see: {}", leak_scan::CHAPTER);
+    println!("    {}", leak_scan::HOW_TO_ALLOW);
     ExitCode::from(1)
 }

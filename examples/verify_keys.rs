@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use support::target::{KeysArgs, TargetError};
 use xkeys::account::Need;
+use xkeys::api_error::ProblemKind;
 use xkeys::client::XClient;
 use xkeys::verify::verify;
 
@@ -37,8 +38,10 @@ struct Args {
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
     let Args { need, json, keys } = Args::parse();
-    // No keys at all (or --sandbox): demo keys against the local sandbox, said plainly.
-    let no_keys = !keys.sandbox && keys.loader().load()?.is_empty();
+    // No keys at all, not even a .env file (or --sandbox): demo keys against the local sandbox, said
+    // plainly. A .env that holds nothing usable is checked and reported like any other.
+    let loaded = keys.loader().load()?;
+    let no_keys = !keys.sandbox && loaded.is_empty() && loaded.env_file.is_none();
     let demo = keys.sandbox || no_keys;
     if demo && !json {
         if keys.sandbox {
@@ -62,6 +65,9 @@ async fn main() -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
+    if !json {
+        target.warnings().for_each(|w| println!("{w}\n"));
+    }
     let client = match XClient::new(target.credentials, target.config) {
         Ok(client) => client,
         Err(e) => {
@@ -81,6 +87,16 @@ async fn main() -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         println!("{verdict}");
+        let too_low = verdict.problems.first().map(|p| p.kind) == Some(ProblemKind::AccessTooLow);
+        if too_low && need != Need::Read {
+            println!(
+                "\nDoes your bot need '{}' (--need {})? One that only posts needs 'Read and write'",
+                need.label(),
+                need.name()
+            );
+            println!("(--need write), one that only reads 'Read' (--need read). Which level a bot needs: \"Configure read and");
+            println!("write access\" (book/configure-read-and-write-access.md#what-to-enter-for-your-own-bot).");
+        }
         if no_keys {
             println!("\nThat was the SANDBOX with demo keys, not X. To check your own keys, follow Part I of the");
             println!("book (book/introduction.md), save them in .env (see .env.example) and run this again.");

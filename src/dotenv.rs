@@ -73,6 +73,26 @@ pub(crate) enum Kind<'a> {
     },
 }
 
+/// Why dotenvy refuses a logical line, as far as the line itself shows it (never its value).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// `NAME: value`: YAML, not dotenv.
+    Yaml,
+    /// An unquoted value starting with `Bearer ` (the space is what dotenvy refuses).
+    BearerPrefix,
+    /// An unquoted value with a space (or tab) inside it.
+    SpaceInValue,
+    /// A quote opened and never closed before the end of the file.
+    UnclosedQuote,
+    /// `1ST=x`: a name that doesn't start with a letter or `_`.
+    BadName,
+    /// `NAME value`: a name without `=` after it.
+    NoEquals,
+    /// Anything else (e.g. a double-quoted value ending in a `$` substitution).
+    Other,
+}
+
 /// One logical line of a `.env` file: a physical line, or several when a quoted value spans lines.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Span<'a> {
@@ -100,6 +120,41 @@ impl<'a> Span<'a> {
         match &self.kind {
             Kind::Assignment(a) => Some(a),
             _ => None,
+        }
+    }
+
+    /// Why dotenvy refuses this span, were it to refuse it (it is the caller who knows it does).
+    pub(crate) fn refusal(&self) -> Refusal {
+        if self.unterminated {
+            return Refusal::UnclosedQuote;
+        }
+        match self.kind {
+            Kind::Unparsable {
+                yaml_style: true, ..
+            } => Refusal::Yaml,
+            Kind::Unparsable { name: Some(_), .. } => Refusal::BadName,
+            Kind::Unparsable { name: None, .. } => {
+                let line = self.text.trim_start_matches('\u{FEFF}').trim_start();
+                let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+                match key(line) {
+                    Some((_, rest)) if rest.starts_with([' ', '\t']) => Refusal::NoEquals,
+                    _ => Refusal::Other,
+                }
+            }
+            Kind::Assignment(a) if a.quote() == Quote::Bare => {
+                let bearer = a
+                    .value
+                    .get(..7)
+                    .is_some_and(|h| h.eq_ignore_ascii_case("bearer "));
+                if bearer {
+                    Refusal::BearerPrefix
+                } else if a.value.contains(char::is_whitespace) {
+                    Refusal::SpaceInValue
+                } else {
+                    Refusal::Other
+                }
+            }
+            _ => Refusal::Other,
         }
     }
 
@@ -354,6 +409,27 @@ mod tests {
         let all: String = spans(text).iter().map(|s| s.text).collect();
         assert_eq!(all, text, "the spans are the whole text");
         assert_eq!(spans(text)[6].line_end, "\r\n");
+    }
+
+    #[test]
+    fn refusals_name_their_cause() {
+        let text = "A: v\n1A=x\nA v\nA=Bearer AAAA\nA=two words\n!!\nA='open\n";
+        let refusals: Vec<(usize, Refusal)> = spans(text)
+            .iter()
+            .map(|s| (s.first_line, s.refusal()))
+            .collect();
+        assert_eq!(
+            refusals,
+            [
+                (1, Refusal::Yaml),
+                (2, Refusal::BadName),
+                (3, Refusal::NoEquals),
+                (4, Refusal::BearerPrefix),
+                (5, Refusal::SpaceInValue),
+                (6, Refusal::Other),
+                (7, Refusal::UnclosedQuote),
+            ]
+        );
     }
 
     #[test]

@@ -6,6 +6,12 @@
 //! looks for every line a commit *added* that sets one of our variable names or aliases, or holds a value
 //! shaped like an Access Token or a Bearer Token. Findings never contain a secret: public ids are masked,
 //! secrets are described by their length only.
+//!
+//! Known-fake values (test fixtures, documented examples) are allowed the way gitleaks allows them: an
+//! `xkeys:allow` comment on the line (gitleaks' `gitleaks:allow`), or the finding's fingerprint
+//! `<commit>:<path>:<rule>:<line>` in a `.xkeysignore` file at the top of the repository (one per line, `#`
+//! comments, as gitleaks' `.gitleaksignore`; without the commit, `<path>:<rule>:<line>` allows it in
+//! every commit).
 
 use std::fmt;
 use std::io::{BufRead, BufReader};
@@ -30,6 +36,55 @@ pub struct Leak {
     pub found_by: FoundBy,
     /// A masked form of the value (only for public ids) or its length.
     pub shown: String,
+}
+
+impl Leak {
+    /// The finding's id, gitleaks' fingerprint form: `<commit>:<path>:<rule>:<line>`.
+    pub fn fingerprint(&self) -> String {
+        format!(
+            "{}:{}:{}:{}",
+            self.commit,
+            self.path,
+            rule_id(self.field),
+            self.line
+        )
+    }
+
+    /// Whether a `.xkeysignore` entry allows it: the fingerprint, the commit as a short or a full hash
+    /// (gitleaks prints either, by version), or without the commit for every commit.
+    fn allowed_by(&self, entry: &str) -> bool {
+        let mut parts = entry.rsplitn(3, ':');
+        let (Some(line), Some(rule), Some(rest)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        if line != self.line.to_string() || rule != rule_id(self.field) {
+            return false;
+        }
+        match rest.split_once(':') {
+            Some((commit, path)) if is_hash(commit) => {
+                path == self.path
+                    && (commit.starts_with(&self.commit) || self.commit.starts_with(commit))
+            }
+            _ => rest == self.path,
+        }
+    }
+}
+
+/// The rule id of a field in fingerprints, e.g. `x-api-key-secret`.
+pub fn rule_id(field: Field) -> &'static str {
+    match field {
+        Field::ApiKey => "x-api-key",
+        Field::ApiKeySecret => "x-api-key-secret",
+        Field::AccessToken => "x-access-token",
+        Field::AccessTokenSecret => "x-access-token-secret",
+        _ => "x-bearer-token",
+    }
+}
+
+/// An abbreviated or full commit hash.
+fn is_hash(s: &str) -> bool {
+    (7..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 impl fmt::Display for Leak {
@@ -84,21 +139,75 @@ pub const FIX: &str = "Regenerate every key found, in the developer portal → y
 token, and invalidate the Bearer Token. A regenerated key is dead wherever it was copied; rewriting the \
 history is not enough (clones, forks and caches keep it). Then add .env to .gitignore.";
 
-/// Searches every commit reachable from any ref in the repository at `dir`.
+/// The allow-list file at the top of a repository (gitleaks' `.gitleaksignore`, with our rule ids).
+pub const ALLOW_FILE: &str = ".xkeysignore";
+
+/// The marker that allows every finding on its line (gitleaks' `gitleaks:allow`).
+pub const ALLOW_MARKER: &str = "xkeys:allow";
+
+/// How to allow a known-fake value, for reports.
+pub const HOW_TO_ALLOW: &str = "A known-fake value (a test fixture, a documented example)? Put `xkeys:allow` in a comment \
+on its line, or add its fingerprint to .xkeysignore at the top of the repository (one per line, as gitleaks' \
+.gitleaksignore). Never allow a real key: regenerate it.";
+
+/// What a history scan found and what it looked at.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    /// Credentials found and not allowed: each must be treated as leaked.
+    pub leaks: Vec<Leak>,
+    /// Findings allowed as known fakes, and how.
+    pub allowed: Vec<(Leak, AllowedBy)>,
+    /// Commits searched.
+    pub commits: usize,
+    /// Distinct files those commits added lines to.
+    pub files: usize,
+}
+
+/// What allowed a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AllowedBy {
+    /// An `xkeys:allow` marker on the line.
+    Marker,
+    /// Its fingerprint in `.xkeysignore`.
+    AllowFile,
+}
+
+/// Searches every commit reachable from any ref in the repository at `dir`; returns the findings that
+/// are not allowed (see [`scan`]).
 ///
 /// # Errors
 /// [`ScanError`] when git can't run or `dir` is not a repository.
 pub fn scan_history(dir: &Path) -> Result<Vec<Leak>, ScanError> {
-    let inside = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .stderr(Stdio::null())
-        .output()
-        .map_err(|e| ScanError::Git(e.to_string()))?;
-    if !inside.status.success() {
+    scan(dir).map(|scan| scan.leaks)
+}
+
+/// Searches every commit reachable from any ref in the repository at `dir`, and sets aside what an
+/// `xkeys:allow` marker or the repository's `.xkeysignore` allows.
+///
+/// # Errors
+/// [`ScanError`] when git can't run or `dir` is not a repository.
+pub fn scan(dir: &Path) -> Result<Scan, ScanError> {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stderr(Stdio::null())
+            .output()
+            .map_err(|e| ScanError::Git(e.to_string()))
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    if !top.status.success() {
         return Err(ScanError::NotARepository(dir.display().to_string()));
     }
+    let top = String::from_utf8_lossy(&top.stdout).trim().to_string();
+    let allow_list = std::fs::read_to_string(Path::new(&top).join(ALLOW_FILE)).unwrap_or_default();
+    let entries: Vec<&str> = allow_list
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut child = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -115,24 +224,35 @@ pub fn scan_history(dir: &Path) -> Result<Vec<Leak>, ScanError> {
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| ScanError::Git(e.to_string()))?;
-    let mut leaks = Vec::new();
+    let mut scan = Scan::default();
     if let Some(stdout) = child.stdout.take() {
-        scan_patch(BufReader::new(stdout), &mut leaks);
+        scan_patch(BufReader::new(stdout), &mut scan);
     }
     let _ = child.wait();
-    Ok(leaks)
+    let (allowed, leaks) = std::mem::take(&mut scan.leaks)
+        .into_iter()
+        .partition::<Vec<_>, _>(|leak| entries.iter().any(|e| leak.allowed_by(e)));
+    scan.leaks = leaks;
+    scan.allowed
+        .extend(allowed.into_iter().map(|l| (l, AllowedBy::AllowFile)));
+    Ok(scan)
 }
 
-/// Scans `git log -p --unified=0` output.
-fn scan_patch(reader: impl BufRead, leaks: &mut Vec<Leak>) {
+/// Scans `git log -p --unified=0` output; findings on lines with the allow marker are set aside.
+fn scan_patch(reader: impl BufRead, scan: &mut Scan) {
     let (mut commit, mut path, mut line) = (String::new(), String::new(), 0usize);
+    let mut files = std::collections::BTreeSet::new();
     for raw in reader.split(b'\n') {
         let Ok(raw) = raw else { break };
         let text = String::from_utf8_lossy(&raw);
         if let Some(hash) = text.strip_prefix("commit ") {
             commit = hash.trim().to_string();
+            scan.commits += 1;
         } else if let Some(p) = text.strip_prefix("+++ ") {
             path = p.strip_prefix("b/").unwrap_or(p).to_string();
+            if p != "/dev/null" {
+                files.insert(path.clone());
+            }
         } else if let Some(hunk) = text.strip_prefix("@@ ") {
             // "@@ -a,b +c,d @@": added lines start at c.
             line = hunk
@@ -151,19 +271,23 @@ fn scan_patch(reader: impl BufRead, leaks: &mut Vec<Leak>) {
                     found_by,
                     shown: field.display_value(&value),
                 };
-                if !leaks.contains(&leak) {
-                    leaks.push(leak);
+                if added.contains(ALLOW_MARKER) {
+                    scan.allowed.push((leak, AllowedBy::Marker));
+                } else if !scan.leaks.contains(&leak) {
+                    scan.leaks.push(leak);
                 }
             }
             line += 1;
         }
     }
+    scan.files = files.len();
 }
 
-/// Values that are obviously not real keys (docs, templates, tests that say so).
+/// Values that are obviously not real keys (docs, templates, tests that say so); X's shortest keys have 22
+/// characters.
 fn is_placeholder(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
-    value.len() < 8
+    value.len() < 16
         || [
             "fake",
             "example",
@@ -214,7 +338,9 @@ fn find_in_line(line: &str) -> Vec<(Field, FoundBy, String)> {
                 };
                 let value = trim_value(value.trim_start_matches(['=', ' ']));
                 let value = value.split_whitespace().next().unwrap_or("");
+                // X's values have no `\` or quotes inside: what follows one is code (`"K=v\nL=w"`).
                 let value = trim_value(value);
+                let value = value.split(['\\', '"', '\'']).next().unwrap_or("");
                 if !is_placeholder(value) {
                     found.push((field, FoundBy::Name(name), value.to_string()));
                 }
@@ -263,6 +389,7 @@ mod tests {
             ("X_API_KEY=${X_API_KEY}", None),
             ("MY_X_API_KEY_THING=u8jzPde0IgxLd6GncfBAepfJB", None),
             ("see https://example.com/1234567-abc", None),
+            ("\"X_API_KEY=fromfile\\nCONSUMER_KEY=alias\\n\"", None),
         ];
         for (line, want) in cases {
             let got = find_in_line(line).first().map(|f| f.0);
@@ -273,15 +400,48 @@ mod tests {
     #[test]
     fn the_patch_parser_tracks_commit_file_and_line() {
         let patch = "commit abc1234\n\ndiff --git a/.env b/.env\n--- /dev/null\n+++ b/.env\n@@ -0,0 +1,2 @@\n+# keys\n+X_ACCESS_TOKEN_SECRET=vj7FAc9QeWJKY40uvSwMFLZDe1f8rESQedUStPKR0CsTy\n";
-        let mut leaks = Vec::new();
-        scan_patch(patch.as_bytes(), &mut leaks);
-        assert_eq!(leaks.len(), 1);
-        let leak = &leaks[0];
+        let mut scan = Scan::default();
+        scan_patch(patch.as_bytes(), &mut scan);
+        assert_eq!((scan.leaks.len(), scan.commits, scan.files), (1, 1, 1));
+        let leak = &scan.leaks[0];
         assert_eq!(
             (leak.commit.as_str(), leak.path.as_str(), leak.line),
             ("abc1234", ".env", 2)
         );
         assert_eq!(leak.shown, "45 characters, hidden");
         assert!(!leak.to_string().contains("vj7F"));
+        assert_eq!(leak.fingerprint(), "abc1234:.env:x-access-token-secret:2");
+    }
+
+    #[test]
+    fn allow_entries_match_fingerprints_with_or_without_the_commit() {
+        let patch = "commit abc1234\n+++ b/t.rs\n@@ -0,0 +1,2 @@\n+let t = \"6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY\"; // xkeys:allow\n+let u = \"6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY\";\n";
+        let mut scan = Scan::default();
+        scan_patch(patch.as_bytes(), &mut scan);
+        assert_eq!(scan.allowed.len(), 1);
+        assert_eq!(scan.allowed[0].1, AllowedBy::Marker);
+        let leak = &scan.leaks[0];
+        for entry in [
+            "abc1234:t.rs:x-access-token:2",
+            "abc1234ffffffffffffffffffffffffffffffff:t.rs:x-access-token:2",
+            "abc12:t.rs:x-access-token:2",
+            "t.rs:x-access-token:2",
+        ] {
+            // A 5-digit "hash" is no hash: that entry is a path ("abc12:t.rs"), which doesn't match.
+            assert_eq!(
+                leak.allowed_by(entry),
+                !entry.starts_with("abc12:"),
+                "{entry}"
+            );
+        }
+        for entry in [
+            "abc1234:t.rs:x-access-token:1",
+            "abc1234:u.rs:x-access-token:2",
+            "def5678:t.rs:x-access-token:2",
+            "t.rs:x-api-key:2",
+            "nonsense",
+        ] {
+            assert!(!leak.allowed_by(entry), "{entry}");
+        }
     }
 }

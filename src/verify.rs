@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::account::{AccessLevel, Account, Need};
-use crate::api_error::{self, Problem, ProblemKind, Retry, CLOCK_TOLERANCE_SECS};
+use crate::api_error::{self, Blame, Problem, ProblemKind, Retry, CLOCK_TOLERANCE_SECS};
 use crate::bearer::{self, Lookup};
 use crate::client::{endpoint, reason_phrase, ApiResponse, ClientConfig, RateLimit, XClient};
 use crate::credentials::{mask, BearerToken};
@@ -396,6 +396,14 @@ impl fmt::Display for Verdict {
                 self.access_level.map_or("unknown", |l| l.label())
             ),
             (None, None) => write!(f, "✔ Your keys work."),
+            (Some(p), _) if p.kind.blame() == Blame::Network && self.status.is_none() => write!(
+                f,
+                "✘ X could not be reached, so nothing is known about your keys yet: fix the network problem above, then run this again."
+            ),
+            (Some(p), _) if p.kind.blame() == Blame::Network => write!(
+                f,
+                "✘ X could not check your keys this time (the problem is on X's or the network's side): run this again later."
+            ),
             (Some(_), _) => write!(
                 f,
                 "✘ Your keys don't work yet for what you need: fix the problem above, then run this again."

@@ -177,12 +177,94 @@ fn lines_dotenv_refuses_are_named_with_their_line() {
     assert_eq!(code, 1, "{out}");
     for expected in [
         "line 2 uses `NAME: value` (YAML style); dotenv needs `NAME=value`, so X_API_KEY is not loaded.",
-        "line 4 can't be parsed by dotenv (X_ACCESS_TOKEN is not loaded).",
-        "API Key (X_API_KEY): is missing",
+        // dotenvy's dotenv() stops at the first line it refuses: say what a bot then misses.
+        "a bot that loads .env with it doesn't get X_API_KEY_SECRET, X_ACCESS_TOKEN_SECRET either.",
+        "line 4: the value of X_ACCESS_TOKEN has a space in it, which dotenv can't parse without quotes, so X_ACCESS_TOKEN is not loaded.",
+        "API Key (X_API_KEY): is not loaded: line 2 of the .env file sets it",
+        "Access Token (X_ACCESS_TOKEN): is not loaded: line 4",
     ] {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
+    assert!(!out.contains("is missing"), "{out}");
     assert!(!out.contains(ACCESS_TOKEN), "{out}");
+}
+
+#[test]
+fn an_unquoted_bearer_prefix_is_named_as_such() {
+    let (code, out) = run(&format!(
+        "X_API_KEY={API_KEY}\nX_API_KEY_SECRET=Bearer {API_KEY_SECRET}\nX_BEARER_TOKEN=Bearer AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid\n"
+    ));
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "line 2: the value of X_API_KEY_SECRET starts with `Bearer `, and dotenv can't parse the space after it",
+        "fix: Remove `Bearer ` from line 2: the API Key Secret is used as it is, and a Bearer Token doesn't belong in X_API_KEY_SECRET at all.",
+        "fix: Remove `Bearer ` from line 3: store only the token: the code adds `Bearer ` when it sends it.",
+        "API Key Secret (X_API_KEY_SECRET): is not loaded: line 2",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+    assert!(!out.contains("can't be parsed by dotenv"), "{out}");
+}
+
+#[test]
+fn spaces_around_the_equals_sign_are_a_warning() {
+    let (code, out) = run(&format!(
+        "X_API_KEY = {API_KEY}\nX_API_KEY_SECRET={API_KEY_SECRET}\n"
+    ));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "! warning: .env: line 1 has spaces around `=`. dotenv reads X_API_KEY anyway"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_untouched_env_example_says_what_comes_next() {
+    let example = std::fs::read_to_string(common::root().join(".env.example")).unwrap();
+    let (code, out) = run(&example);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("· Access Token         X_ACCESS_TOKEN is empty  (.env line "),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "→ note: API Key (X_API_KEY): no X keys yet: the variables are there, but empty."
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("✘"), "{out}");
+    // Keys pasted, the token lines still empty: the next step, not an error.
+    let filled = example
+        .replace("X_API_KEY=\n", &format!("X_API_KEY={API_KEY}\n"))
+        .replace(
+            "X_API_KEY_SECRET=\n",
+            &format!("X_API_KEY_SECRET={API_KEY_SECRET}\n"),
+        );
+    let (code, out) = run(&filled);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("→ note: Access Token (X_ACCESS_TOKEN, .env line "),
+        "{out}"
+    );
+    assert!(out.contains("not set yet"), "{out}");
+    // One of a pair filled, the other empty: that one is an error, named as empty.
+    let half = filled.replace(
+        "X_ACCESS_TOKEN=\n",
+        &format!("X_ACCESS_TOKEN={ACCESS_TOKEN}\n"),
+    );
+    let (code, out) = run(&half);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Access Token Secret (X_ACCESS_TOKEN_SECRET, .env line "),
+        "{out}"
+    );
+    assert!(
+        out.contains("is empty: the Access Token and its secret work only together."),
+        "{out}"
+    );
 }
 
 #[test]
@@ -388,5 +470,109 @@ fn git_scan_outside_a_repository_is_a_clear_error() {
     assert!(
         stderr.contains("is not inside a git repository") || stderr.contains("could not run git"),
         "{stderr}"
+    );
+}
+
+/// Runs `check_keys --git` in `dir`: (exit code, stdout).
+fn scan_git(dir: &std::path::Path) -> (Option<i32>, String) {
+    let out = example("check_keys", dir).arg("--git").output().unwrap();
+    let (stdout, stderr) = texts(&out);
+    (out.status.code(), format!("{stdout}{stderr}"))
+}
+
+/// Known fakes are allowed as gitleaks allows them (a marker on the line, a fingerprint in the allow
+/// file, with or without its commit); everything else is still a leak, and the report says how to allow.
+#[test]
+fn git_scan_allows_marked_and_listed_fakes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| common::git(dir.path(), args);
+    if !git(&["init", "-q"]) {
+        eprintln!("git is not installed: skipping");
+        return;
+    }
+    let fixture = format!("const T: &str = \"{ACCESS_TOKEN}\"; // xkeys:allow\n");
+    std::fs::write(dir.path().join("fixture.rs"), fixture).unwrap();
+    std::fs::write(
+        dir.path().join("docs.md"),
+        format!("X_API_KEY_SECRET={API_KEY_SECRET}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("X_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(".xkeysignore"),
+        "# the docs' example\ndocs.md:x-api-key-secret:1\n",
+    )
+    .unwrap();
+    assert!(git(&["add", "-f", "."]) && git(&["commit", "-qm", "keys"]));
+    let (code, out) = scan_git(dir.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("✘ 1 X credential(s) found in the git history of . (1 commits, 4 files):"),
+        "{out}"
+    );
+    assert!(out.contains("Access Token Secret in .env:1"), "{out}");
+    assert!(
+        out.contains("2 allowed as known fakes: 1 by .xkeysignore, 1 by `xkeys:allow` markers."),
+        "{out}"
+    );
+    assert!(out.contains("add its fingerprint to .xkeysignore"), "{out}");
+    let fingerprint = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("fingerprint "))
+        .expect("a fingerprint")
+        .to_string();
+    assert!(
+        fingerprint.ends_with(":.env:x-access-token-secret:1"),
+        "{fingerprint}"
+    );
+    for secret in [API_KEY_SECRET, ACCESS_TOKEN_SECRET, ACCESS_TOKEN] {
+        assert!(!out.contains(secret), "{secret:.6}… printed:\n{out}");
+    }
+    // Listing its fingerprint (as printed: commit, path, rule, line) allows that finding too.
+    let list = format!("docs.md:x-api-key-secret:1\n{fingerprint}\n");
+    std::fs::write(dir.path().join(".xkeysignore"), list).unwrap();
+    let (code, out) = scan_git(dir.path());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("3 allowed as known fakes: 2 by .xkeysignore, 1 by `xkeys:allow` markers."),
+        "{out}"
+    );
+}
+
+/// This repository's own history holds only known fakes (fixtures, X's documented examples, the
+/// sandbox's demo keys), all allowed: a fresh clone of the branch passes `--git`.
+#[test]
+fn this_repositorys_history_passes_git_scan() {
+    let root = common::root();
+    if !root.join(".git").exists() {
+        eprintln!("SKIPPED: {} is not a git checkout", root.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let clone = dir.path().join("clone");
+    let cloned = std::process::Command::new("git")
+        .args(["clone", "-q", "--single-branch", "--no-tags"])
+        .arg(root)
+        .arg(&clone)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(cloned, "git clone of {} failed", root.display());
+    let (code, out) = scan_git(&clone);
+    assert_eq!(
+        code,
+        Some(0),
+        "new known fakes need an `xkeys:allow` marker or a line in .xkeysignore:\n{out}"
+    );
+    assert!(
+        out.starts_with("✔ No X credentials found in the git history of ."),
+        "{out}"
+    );
+    assert!(
+        out.contains(" commits, ") && out.contains("allowed as known fakes"),
+        "{out}"
     );
 }

@@ -406,3 +406,123 @@ fn a_bad_scenario_name_is_a_clear_error() {
         "{stderr}"
     );
 }
+
+/// Runs verify_keys in a folder whose `.env` holds `content`, against a base URL nothing listens on.
+fn run_with_env_file(content: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_env(dir.path(), content);
+    let out = common::example("verify_keys", dir.path())
+        .env("X_API_BASE_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = common::texts(&out);
+    (out.status.code(), format!("{stdout}{stderr}"))
+}
+
+#[test]
+fn a_broken_or_empty_env_file_is_reported_never_the_demo() {
+    let example = std::fs::read_to_string(common::root().join(".env.example")).unwrap();
+    let files = [
+        ("YAML", format!("X_API_KEY: {KEY}\nX_API_KEY_SECRET: {SECRET}\nX_ACCESS_TOKEN: {TOKEN}\nX_ACCESS_TOKEN_SECRET: {TOKEN_SECRET}\n")),
+        ("blank", String::new()),
+        ("comments only", "# my keys\n\n".to_string()),
+        ("unparsable", format!("X_API_KEY={KEY}\nX_API_KEY_SECRET=Bearer {SECRET}\n")),
+        (".env.example", example),
+    ];
+    for (what, content) in files {
+        let (code, out) = run_with_env_file(&content);
+        assert_eq!(code, Some(1), "{what}:\n{out}");
+        assert!(
+            out.contains("Checking your X keys offline (the environment and .env)"),
+            "{what}:\n{out}"
+        );
+        assert!(
+            out.contains("Stopped before contacting X"),
+            "{what}:\n{out}"
+        );
+        for wrong in ["DEMONSTRATION", "Your keys work", "Verifying your keys:"] {
+            assert!(!out.contains(wrong), "{what}: {wrong}:\n{out}");
+        }
+        for secret in [SECRET, TOKEN_SECRET] {
+            for form in common::leak_forms(secret) {
+                assert!(!out.contains(&form), "{what}: a secret leaked:\n{out}");
+            }
+        }
+    }
+    let (_, out) = run_with_env_file(&format!(
+        "X_API_KEY={KEY}\nX_API_KEY_SECRET=Bearer {SECRET}\n"
+    ));
+    assert!(
+        out.contains("the value of X_API_KEY_SECRET starts with `Bearer `"),
+        "{out}"
+    );
+    let (_, out) = run_with_env_file(&format!("X_API_KEY: {KEY}\n"));
+    assert!(
+        out.contains("line 1 uses `NAME: value` (YAML style)"),
+        "{out}"
+    );
+}
+
+/// `.invalid` never resolves (RFC 2606), so this needs no network: the failure is the lookup itself.
+#[test]
+fn a_name_that_does_not_resolve_gets_a_network_verdict() {
+    let (status, stdout, stderr) = run_verify_keys("https://nonexistent.invalid", &[]);
+    assert_eq!(status, Some(2), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("✘ The API host name doesn't resolve"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("✘ X could not be reached, so nothing is known about your keys yet: fix the network problem above, then run this again.\n"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("Your keys don't work"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_warnings_come_first_and_a_low_level_names_the_need_option() {
+    let account = Account::new(KEY, SECRET, TOKEN, TOKEN_SECRET)
+        .access_level(xkeys_sandbox::AccessLevel::ReadWrite);
+    let config = SandboxConfig::default()
+        .without_demo_accounts()
+        .account(account);
+    let sandbox = Sandbox::start_with(config).await.unwrap();
+    let base = sandbox.base_url().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let env = common::write_env(dir.path(), &format!("X_API_KEY={KEY}\nX_API_KEY_SECRET={SECRET}\nX_ACCESS_TOKEN={TOKEN}\nX_ACCESS_TOKEN_SECRET={TOKEN_SECRET}\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let run = |need: &'static str| {
+        let (base, dir) = (base.clone(), dir.path().to_path_buf());
+        tokio::task::spawn_blocking(move || {
+            let out = common::example("verify_keys", &dir)
+                .env("X_API_BASE_URL", base)
+                .args(["--need", need])
+                .output()
+                .unwrap();
+            (out.status.code(), common::texts(&out).0)
+        })
+    };
+    let (code, stdout) = run("dm").await.unwrap();
+    assert_eq!(code, Some(1), "{stdout}");
+    #[cfg(unix)]
+    {
+        let warning = stdout.find("can be read by other users of this machine (mode 644)");
+        let verdict = stdout.find("Verifying your keys:");
+        assert!(warning.is_some() && warning < verdict, "{stdout}");
+    }
+    assert!(
+        stdout.contains("One that only posts needs 'Read and write'\n(--need write)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("book/configure-read-and-write-access.md#what-to-enter-for-your-own-bot"),
+        "{stdout}"
+    );
+    let (code, stdout) = run("write").await.unwrap();
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(!stdout.contains("--need"), "{stdout}");
+}

@@ -153,14 +153,15 @@ impl KeysArgs {
         if report.has_errors() || !report.is_complete() {
             return Err(TargetError::Check(Box::new(report)));
         }
-        let credentials = loaded
-            .credentials()
-            .map_err(|_| TargetError::Check(Box::new(report)))?;
+        let Ok(credentials) = loaded.credentials() else {
+            return Err(TargetError::Check(Box::new(report)));
+        };
         Ok(Target {
             credentials,
             config,
             sandbox: demo.map(|d| d.sandbox),
             describe,
+            report,
         })
     }
 }
@@ -176,6 +177,18 @@ pub struct Target {
     pub sandbox: Option<Sandbox>,
     /// Where the requests go, in words for a report.
     pub describe: String,
+    /// The offline check the keys passed: its warnings are worth showing before the verdict.
+    pub report: Report,
+}
+
+impl Target {
+    /// The offline check's warnings (a `.env` others can read, one git doesn't ignore, ...).
+    pub fn warnings(&self) -> impl Iterator<Item = &check::Finding> {
+        self.report
+            .findings
+            .iter()
+            .filter(|f| f.severity == check::Severity::Warning)
+    }
 }
 
 impl Target {

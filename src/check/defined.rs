@@ -3,7 +3,7 @@
 
 use super::{subject, where_to_copy, Effective, Finding, Severity, Subject};
 use crate::chapters::{self, Chapter};
-use crate::credentials::{Field, FoundValue, LoadedKeys, Origin};
+use crate::credentials::{EnvFile, Field, FileIssue, FoundValue, LoadedKeys, Origin};
 
 /// Values defined more than once. Only differing values matter, except twice in the same file.
 pub(super) fn check_shadowed(loaded: &LoadedKeys, eff: Effective<'_>, out: &mut Vec<Finding>) {
@@ -62,16 +62,32 @@ fn shadowing(winner: &FoundValue, other: &FoundValue) -> Option<(Severity, Strin
 }
 
 /// Missing values: an error when the guide's order says it should be there, otherwise what comes next.
-pub(super) fn check_missing(eff: Effective<'_>, out: &mut Vec<Finding>) {
-    let has = |f: Field| eff.get(f).is_some();
+/// An empty value (`X_ACCESS_TOKEN=`, as in `.env.example`) counts as not set yet; `file` tells which
+/// values are on lines dotenv refuses.
+pub(super) fn check_missing(eff: Effective<'_>, file: Option<&EnvFile>, out: &mut Vec<Finding>) {
+    let has = |f: Field| eff.get(f).is_some_and(|v| !v.expose_value().is_empty());
     let any_token = has(Field::AccessToken) || has(Field::AccessTokenSecret);
     let any_key = has(Field::ApiKey) || has(Field::ApiKeySecret);
 
     if !any_key && !any_token {
+        let refused = Field::USER_CONTEXT
+            .into_iter()
+            .any(|f| refused_line(file, f).is_some());
+        if refused {
+            // The file's errors say why nothing was loaded; "nothing yet" would mislead.
+            return;
+        }
+        let empty = Field::USER_CONTEXT
+            .into_iter()
+            .any(|f| eff.get(f).is_some());
         out.push(Finding::new(
             Severity::Note,
             Subject::Missing(Field::ApiKey),
-            "no X keys found yet, under X_API_KEY or any alias.",
+            if empty {
+                "no X keys yet: the variables are there, but empty."
+            } else {
+                "no X keys found yet, under X_API_KEY or any alias."
+            },
             "Follow Part I from \"Register a project\"; when you have the API Key and Secret, save them in .env as X_API_KEY and X_API_KEY_SECRET.",
             chapters::REGISTER_A_PROJECT,
         ));
@@ -79,23 +95,31 @@ pub(super) fn check_missing(eff: Effective<'_>, out: &mut Vec<Finding>) {
     }
     missing_of_pair(
         eff,
+        file,
         [Field::ApiKey, Field::ApiKeySecret],
         "is missing: every signed request needs the API Key and the API Key Secret.",
         chapters::GET_API_KEY,
         out,
     );
     if !any_token {
-        out.push(Finding::new(
-            Severity::Note,
-            Subject::Missing(Field::AccessToken),
-            "not set yet: the API Key and Secret identify your app; to act as an account you also need the Access Token and Access Token Secret.",
-            format!("Generate them in {} and save them as X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET.", where_to_copy(Field::AccessToken)),
-            chapters::GET_ACCESS_TOKEN,
-        ));
-        return;
+        let next = Field::AccessToken;
+        let refused = [Field::AccessToken, Field::AccessTokenSecret]
+            .into_iter()
+            .any(|f| refused_line(file, f).is_some());
+        if !refused {
+            out.push(Finding::new(
+                Severity::Note,
+                eff.get(next).map_or(Subject::Missing(next), subject),
+                "not set yet: the API Key and Secret identify your app; to act as an account you also need the Access Token and Access Token Secret.",
+                format!("Generate them in {} and save them as X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET.", where_to_copy(next)),
+                chapters::GET_ACCESS_TOKEN,
+            ));
+            return;
+        }
     }
     missing_of_pair(
         eff,
+        file,
         [Field::AccessToken, Field::AccessTokenSecret],
         "is missing: the Access Token and its secret work only together.",
         chapters::GET_ACCESS_TOKEN,
@@ -103,25 +127,52 @@ pub(super) fn check_missing(eff: Effective<'_>, out: &mut Vec<Finding>) {
     );
 }
 
+/// The line of `file` that sets `field` but that dotenv refuses, if any.
+fn refused_line(file: Option<&EnvFile>, field: Field) -> Option<usize> {
+    file?.issues.iter().find_map(|issue| match issue {
+        FileIssue::Unparsable {
+            line,
+            name: Some(name),
+            ..
+        } if Field::from_env_name(name) == Some(field) => Some(*line),
+        _ => None,
+    })
+}
+
 /// An error for each field of a pair that is missing.
 fn missing_of_pair(
     eff: Effective<'_>,
+    file: Option<&EnvFile>,
     pair: [Field; 2],
     problem: &str,
     chapter: Chapter,
     out: &mut Vec<Finding>,
 ) {
-    for f in pair.into_iter().filter(|f| eff.get(*f).is_none()) {
+    let unset = |f: &Field| eff.get(*f).is_none_or(|v| v.expose_value().is_empty());
+    for f in pair.into_iter().filter(unset) {
+        let paste = format!("'{}' from {}", f.label(), where_to_copy(f));
+        let (subject, problem, fix) = match (refused_line(file, f), eff.get(f)) {
+            (Some(line), _) => (
+                Subject::Missing(f),
+                format!("is not loaded: line {line} of the .env file sets it, but dotenv can't parse that line (see the error about line {line})."),
+                format!("Fix line {line} as that error says."),
+            ),
+            (None, Some(v)) => (
+                subject(v),
+                problem.replacen("is missing", "is empty", 1),
+                format!("Paste the {paste} after `{}=`.", v.name),
+            ),
+            (None, None) => (
+                Subject::Missing(f),
+                problem.to_string(),
+                format!("Add {}=... with the {paste}.", f.env_name()),
+            ),
+        };
         out.push(Finding::new(
             Severity::Error,
-            Subject::Missing(f),
+            subject,
             problem,
-            format!(
-                "Add {}=... with the '{}' from {}.",
-                f.env_name(),
-                f.label(),
-                where_to_copy(f)
-            ),
+            fix,
             chapter,
         ));
     }

@@ -55,9 +55,9 @@ pub fn check_with(loaded: &LoadedKeys, options: CheckOptions) -> Report {
         }
     }
     defined::check_shadowed(loaded, eff, &mut findings);
-    defined::check_missing(eff, &mut findings);
+    defined::check_missing(eff, loaded.env_file.as_ref(), &mut findings);
     if let Some(file) = &loaded.env_file {
-        file::check_file(file, options.git, &mut findings);
+        file::check_file(file, &loaded.values, options.git, &mut findings);
     }
     findings.sort_by_key(|f| (f.severity, f.subject.field().map_or(9, |x| x as usize)));
 
@@ -83,11 +83,16 @@ fn field_status(field: Field, found: Option<&FoundValue>, findings: &[Finding]) 
         .filter(|f| f.subject.field() == Some(field) && f.severity != Severity::Note)
         .map(|f| f.severity)
         .min();
+    let empty = found.is_some_and(|v| v.expose_value().is_empty());
     FieldStatus {
         field,
         found: found.map(|v| (v.name.clone(), v.origin.clone())),
-        shown: found.map(|v| field.display_value(v.expose_value())),
+        shown: found.map(|v| match empty {
+            true => "empty".to_string(),
+            false => field.display_value(v.expose_value()),
+        }),
         worst,
+        empty,
     }
 }
 

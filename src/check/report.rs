@@ -143,6 +143,8 @@ pub struct FieldStatus {
     pub shown: Option<String>,
     /// The worst finding about it.
     pub worst: Option<Severity>,
+    /// Whether the value found is empty (`X_ACCESS_TOKEN=`, as in `.env.example`): not set yet.
+    pub empty: bool,
 }
 
 /// The result of the offline check.
@@ -185,7 +187,7 @@ impl Report {
         self.fields
             .iter()
             .filter(|s| s.field != Field::BearerToken)
-            .all(|s| s.found.is_some())
+            .all(|s| s.found.is_some() && !s.empty)
     }
 }
 
@@ -197,10 +199,15 @@ impl fmt::Display for Report {
             let mark = match (s.worst, &s.found) {
                 (Some(Severity::Error), _) => "✘",
                 (Some(Severity::Warning), _) => "!",
-                (_, Some(_)) => "✔",
-                (_, None) => "·",
+                (_, Some(_)) if !s.empty => "✔",
+                _ => "·",
             };
             match &s.found {
+                Some((name, origin)) if s.empty => writeln!(
+                    f,
+                    "  {mark} {:<20} {name} is empty  ({origin})",
+                    s.field.label()
+                )?,
                 Some((name, origin)) => writeln!(
                     f,
                     "  {mark} {:<20} {} = {}  ({origin})",

@@ -15,6 +15,10 @@ use crate::credentials::{user_id_prefix, Field, FoundValue};
 pub(super) fn check_value(v: &FoundValue, swapped: bool, out: &mut Vec<Finding>) {
     let raw = v.expose_value();
     let about = &mut About::new(subject(v), out);
+    // An empty value is not set yet: the missing checks say what comes next (or that it's needed).
+    if raw.is_empty() {
+        return;
+    }
     if raw.trim().is_empty() {
         empty(about, v, raw);
         return;

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use super::{
     AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken, Credentials, Field,
-    FoundValue, Origin,
+    FoundValue, Origin, Refusal,
 };
 use crate::dotenv::{self, Kind};
 
@@ -26,6 +26,15 @@ pub enum FileIssue {
         yaml_style: bool,
         /// The variable name on that line, when it is a credential name.
         name: Option<String>,
+        /// Why dotenv refuses it, as far as the line shows.
+        cause: Refusal,
+    },
+    /// A credential assigned with spaces around `=` (dotenv reads it; a shell doesn't).
+    SpacesAroundEquals {
+        /// The 1-based line.
+        line: usize,
+        /// The variable name.
+        name: String,
     },
     /// The file starts with a UTF-8 byte order mark.
     Bom,
@@ -250,8 +259,20 @@ fn read_env_file(
     let spans = dotenv::spans(&text);
     for span in &spans {
         if let Some(a) = span.assignment() {
-            if Field::from_env_name(a.name).is_none() && looks_like_x_name(a.name) {
+            let known = Field::from_env_name(a.name).is_some();
+            if !known && looks_like_x_name(a.name) {
                 issues.push(FileIssue::UnknownName {
+                    name: a.name.to_string(),
+                    line: span.first_line,
+                });
+            }
+            let separator = span.text[a.prefix.len() + a.name.len()..]
+                .split_inclusive('=')
+                .next()
+                .unwrap_or("");
+            let after = &span.text[a.prefix.len() + a.name.len() + separator.len()..];
+            if known && (separator.len() > 1 || after.starts_with([' ', '\t'])) {
+                issues.push(FileIssue::SpacesAroundEquals {
                     name: a.name.to_string(),
                     line: span.first_line,
                 });
@@ -294,6 +315,7 @@ fn read_env_file(
                     .and_then(|s| s.name())
                     .filter(|n| Field::from_env_name(n).is_some())
                     .map(str::to_string),
+                cause: span.map_or(Refusal::Other, |s| s.refusal()),
             }),
             Err(_) => break,
         }
@@ -387,7 +409,8 @@ mod tests {
             issues.contains(&FileIssue::Unparsable {
                 line: 7,
                 yaml_style: true,
-                name: Some("X_ACCESS_TOKEN_SECRET".into())
+                name: Some("X_ACCESS_TOKEN_SECRET".into()),
+                cause: Refusal::Yaml,
             }),
             "{issues:?}"
         );
@@ -409,16 +432,17 @@ mod tests {
                 ("X_ACCESS_TOKEN", ".env line 5".to_string(), false),
             ]
         );
-        let unparsable = |line, name: &str| FileIssue::Unparsable {
+        let unparsable = |line, name: &str, cause| FileIssue::Unparsable {
             line,
             yaml_style: false,
             name: Some(name.into()),
+            cause,
         };
         assert_eq!(
             loaded.env_file.unwrap().issues,
             [
-                unparsable(4, "X_API_KEY_SECRET"),
-                unparsable(6, "X_BEARER_TOKEN")
+                unparsable(4, "X_API_KEY_SECRET", Refusal::SpaceInValue),
+                unparsable(6, "X_BEARER_TOKEN", Refusal::UnclosedQuote)
             ]
         );
     }

@@ -10,6 +10,7 @@ mod found;
 mod load;
 mod secret;
 
+pub use crate::dotenv::Refusal;
 pub use field::Field;
 pub use found::{FoundValue, Origin};
 pub use load::{load, EnvFile, FileIssue, LoadError, LoadedKeys, Loader};
