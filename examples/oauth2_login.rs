@@ -99,8 +99,7 @@ async fn main() -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(e.exit_code()));
         }
     };
-    let who = UserClient::new(tokens.access_token.clone(), config)?;
-    let who = who.me(Some(&tokens.scopes)).await;
+    let who = UserClient::for_tokens(&tokens, config)?.me().await;
     let name = who.map_or("the account".into(), |me| me.to_string());
     let summary = tokens.describe(tokens::unix_now());
     println!("\n✔ Tokens for {name}: {summary}");

@@ -333,9 +333,9 @@ async fn the_loopback_login_saves_tokens_that_act_for_the_account_that_authorize
         .unwrap();
     assert!((7000..=7200).contains(&expires_in), "{expires_in}");
     let config = ClientConfig::default().base_url(sandbox.base_url());
-    let me = UserClient::new(tokens.access_token.clone(), config)
+    let me = UserClient::for_tokens(&tokens, config)
         .unwrap()
-        .me(None)
+        .me()
         .await
         .unwrap();
     assert_eq!(me.username, BOT);
@@ -613,6 +613,12 @@ async fn without_a_client_id_it_offers_the_sandbox() {
 
 // ---- the library against the sandbox: each refusal as X gives it, explained ----
 
+/// A demo account's OAuth 2.0 tokens, as `.env` would hold them.
+fn demo_tokens(demo: &DemoAccount) -> xkeys::oauth2::Tokens {
+    let env = demo.oauth2_environment().map(|(k, v)| (k.to_string(), v));
+    Settings::from_sources(env, None).unwrap().tokens().unwrap()
+}
+
 /// A client for the demo app (confidential unless `secret` is None) on `sandbox`, with `redirect`.
 fn client(sandbox: &Sandbox, id: &str, secret: Option<&str>, redirect: &str) -> OAuth2Client {
     OAuth2Client::new(
@@ -759,7 +765,7 @@ async fn refresh_rotates_and_a_reused_refresh_token_is_refused() {
         ClientConfig::default().base_url(sandbox.base_url()),
     )
     .unwrap()
-    .me(Some(&fresh.scopes))
+    .me()
     .await
     .unwrap();
     assert_eq!(me.username, app.username);
@@ -819,16 +825,10 @@ async fn a_token_without_tweet_write_is_refused_posting_and_the_fix_names_the_sc
         .await
         .unwrap();
     let config = ClientConfig::default().base_url(sandbox.base_url());
-    let user = UserClient::new(tokens.access_token.clone(), config.clone()).unwrap();
+    let user = UserClient::for_tokens(&tokens, config.clone()).unwrap();
     let body = serde_json::json!({ "text": "hello from a read-only token" });
     let err = user
-        .call(
-            Action::Post,
-            Method::POST,
-            "/2/tweets",
-            Some(&body),
-            Some(&tokens.scopes),
-        )
+        .call(Action::Post, Method::POST, "/2/tweets", Some(&body))
         .await
         .unwrap_err();
     assert_eq!(
@@ -844,20 +844,13 @@ async fn a_token_without_tweet_write_is_refused_posting_and_the_fix_names_the_sc
         err.report()
     );
     // Reading who it is works: the token is fine, only the scope is missing.
-    assert_eq!(user.me(Some(&tokens.scopes)).await.unwrap().username, BOT);
+    assert_eq!(user.me().await.unwrap().username, BOT);
 
     // The scenario's demo token lacks tweet.write and dm.write too.
     let scoped = sandbox.demo(Scenario::Oauth2MissingScope);
-    let user = UserClient::new(UserAccessToken::new(&scoped.oauth2_access_token), config).unwrap();
-    let saved = Scopes::granted(&scoped.oauth2_scopes);
+    let user = UserClient::for_tokens(&demo_tokens(scoped), config).unwrap();
     let err = user
-        .call(
-            Action::Post,
-            Method::POST,
-            "/2/tweets",
-            Some(&body),
-            Some(&saved),
-        )
+        .call(Action::Post, Method::POST, "/2/tweets", Some(&body))
         .await
         .unwrap_err();
     assert_eq!(
@@ -887,8 +880,11 @@ async fn an_expired_or_revoked_token_gets_401_and_a_refresh_brings_it_back() {
         .await
         .unwrap();
     sandbox.advance_clock(Duration::from_secs(2 * 3600 + 60));
-    let user = UserClient::new(fresh.access_token.clone(), config.clone()).unwrap();
-    let err = user.me(None).await.unwrap_err();
+    // Two hours later by the sandbox's clock: by ours, its saved expiry is past too.
+    let mut aged = fresh.clone();
+    aged.expires_at = Some(xkeys::oauth2::tokens::unix_now() - 60);
+    let user = UserClient::for_tokens(&aged, config.clone()).unwrap();
+    let err = user.me().await.unwrap_err();
     assert_eq!(
         err.kind(),
         Some(OAuth2Kind::TokenExpired),
@@ -904,26 +900,35 @@ async fn an_expired_or_revoked_token_gets_401_and_a_refresh_brings_it_back() {
         .refresh(fresh.refresh_token.as_ref().unwrap(), &fresh.scopes)
         .await
         .unwrap();
-    let user = UserClient::new(again.access_token.clone(), config.clone()).unwrap();
-    assert_eq!(user.me(None).await.unwrap().username, app.username);
+    let user = UserClient::for_tokens(&again, config.clone()).unwrap();
+    assert_eq!(user.me().await.unwrap().username, app.username);
 
     // Revoked by the app: the next call is a 401 too.
     c.revoke(again.access_token.expose_secret(), TokenKind::Access)
         .await
         .unwrap();
-    let err = user.me(None).await.unwrap_err();
+    let err = user.me().await.unwrap_err();
     assert_eq!(
         err.kind(),
-        Some(OAuth2Kind::TokenExpired),
+        Some(OAuth2Kind::TokenRevoked),
         "{}",
         err.report()
     );
-    // A public client revokes with its client_id in the body.
+    assert!(err.report().contains("Log in again"), "{}", err.report());
+    // The scenario's token was revoked before its time was up.
     let revoked = sandbox.demo(Scenario::Oauth2Revoked);
-    let user = UserClient::new(UserAccessToken::new(&revoked.oauth2_access_token), config).unwrap();
+    let user = UserClient::for_tokens(&demo_tokens(revoked), config.clone()).unwrap();
     assert_eq!(
-        user.me(None).await.unwrap_err().kind(),
-        Some(OAuth2Kind::TokenExpired)
+        user.me().await.unwrap_err().kind(),
+        Some(OAuth2Kind::TokenRevoked)
+    );
+    // Without a saved expiry, a 401 is "expired or revoked".
+    let bare = UserClient::new(UserAccessToken::new(&revoked.oauth2_access_token), config).unwrap();
+    let err = bare.me().await.unwrap_err();
+    assert_eq!(err.kind(), Some(OAuth2Kind::TokenExpired));
+    assert!(
+        err.to_string().contains("expired (2 hours) or was revoked"),
+        "{err}"
     );
 }
 
@@ -968,4 +973,63 @@ fn every_oauth2_kind_points_to_a_troubleshooting_section_that_exists() {
     }
     let summary = std::fs::read_to_string(book.join("SUMMARY.md")).unwrap();
     assert!(summary.contains(&format!("]({})", xkeys::chapters::OAUTH2.file)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oauth1_only_and_oauth2_only_endpoints_refuse_the_other_kind_and_say_so() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let app = sandbox.demo(Scenario::FullAccess);
+    let config = ClientConfig::default().base_url(sandbox.base_url());
+    // An OAuth 2.0 token on v1.1.
+    let user = UserClient::for_tokens(&demo_tokens(app), config.clone()).unwrap();
+    let err = user
+        .call(
+            Action::WhoAmI,
+            Method::GET,
+            "/1.1/account/verify_credentials.json",
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        Some(OAuth2Kind::V1NeedsOAuth1),
+        "{}",
+        err.report()
+    );
+    assert!(
+        err.report()
+            .contains("troubleshooting.md#oauth2-v1-refused"),
+        "{}",
+        err.report()
+    );
+    // OAuth 1.0a on bookmarks, which take OAuth 2.0 only.
+    let loaded = xkeys::credentials::Loader::new()
+        .no_env_file()
+        .environment(app.environment())
+        .load()
+        .unwrap();
+    let signed = xkeys::client::XClient::new(loaded.credentials().unwrap(), config).unwrap();
+    let path = format!("/2/users/{}/bookmarks", app.user_id);
+    let answer = signed
+        .post_json(
+            &path,
+            &serde_json::json!({ "tweet_id": "1790000000000000001" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 403);
+    let problem = xkeys::api_error::classify_response(&answer);
+    assert_eq!(
+        problem.kind,
+        xkeys::api_error::ProblemKind::Oauth2Only,
+        "{problem}"
+    );
+    assert!(problem.to_string().contains("oauth2_login"), "{problem}");
+    // The user token may bookmark (it has bookmark.write).
+    let body = serde_json::json!({ "tweet_id": "1790000000000000001" });
+    let done = user
+        .call(Action::WhoAmI, Method::POST, &path, Some(&body))
+        .await;
+    assert!(done.is_ok(), "{}", done.unwrap_err().report());
 }

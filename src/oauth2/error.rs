@@ -46,8 +46,12 @@ pub enum OAuth2Kind {
     TokenRefused,
     /// 403 Forbidden to a call with a user token: the token lacks a scope the call needs.
     MissingScope,
-    /// 401 to a call with a user token: it expired (2 hours) or was revoked.
+    /// 401 to a call with a user token past its expiry: it expired (they live 2 hours).
     TokenExpired,
+    /// 401 to a call with a user token before its expiry: it was revoked (by the account or the app).
+    TokenRevoked,
+    /// 403 to an OAuth 2.0 user token on a v1.1 endpoint: OAuth 2.0 works with v2 only.
+    V1NeedsOAuth1,
 }
 
 impl OAuth2Kind {
@@ -70,7 +74,9 @@ impl OAuth2Kind {
             RefreshRejected => "X refused the refresh token",
             TokenRefused => "X refused the token request",
             MissingScope => "The token lacks a scope this call needs (403 Forbidden)",
-            TokenExpired => "The OAuth 2.0 token expired or was revoked (401 Unauthorized)",
+            TokenExpired => "The OAuth 2.0 token expired (401 Unauthorized)",
+            TokenRevoked => "The OAuth 2.0 token was revoked (401 Unauthorized)",
+            V1NeedsOAuth1 => "OAuth 2.0 tokens don't work on v1.1 (403)",
         }
     }
 
@@ -93,7 +99,9 @@ impl OAuth2Kind {
             RefreshRejected => "X did not trade the refresh token for a new access token. Refresh tokens rotate: each refresh returns a new one and the old one stops working, so the one you sent was already used (by an earlier refresh, maybe one whose answer never reached you), was revoked, or has expired. X answers 400 (its exact wording is unconfirmed).",
             TokenRefused => "X refused the request to its token endpoint with the error shown. X documents few of these answers: an expired code, a redirect_uri other than the authorize URL's, or a wrong grant_type are the usual causes.",
             MissingScope => "X accepted the OAuth 2.0 token but refused this call: the token was granted without a scope the endpoint needs. X answers a bare 403 \"Forbidden\" with no hint which scope is missing, and has no endpoint to ask what a token carries: the scope list saved at login (X_OAUTH2_SCOPES) is the only record. Scopes are fixed when the account authorizes: a token never gains one.",
-            TokenExpired => "X did not accept the OAuth 2.0 token: access tokens live 2 hours, and a token also dies when the account revokes the app (x.com/settings/connected_apps) or the app revokes it.",
+            TokenExpired => "X did not accept the OAuth 2.0 token: access tokens live 2 hours, and this one is past its time (X_OAUTH2_EXPIRES_AT). X's body for an expired token is unconfirmed: a bare 401.",
+            TokenRevoked => "X did not accept the OAuth 2.0 token although its 2 hours are not over: it was revoked, by the account (x.com/settings/connected_apps) or by the app (POST /2/oauth2/revoke), or a newer login of the same app and account replaced it.",
+            V1NeedsOAuth1 => "X's docs: \"OAuth 2.0 can be used with the X API v2 only\". The v1.1 endpoints that remain (media upload among them) refuse an OAuth 2.0 user token with a 403; they take OAuth 1.0a (the four keys).",
         }
     }
 
@@ -116,7 +124,9 @@ impl OAuth2Kind {
             RefreshRejected => "Log in again (run oauth2_login) to get a new pair, and from then on save the new refresh token X returns on every refresh before you use the access token. Never refresh the same token from two places, and don't retry a refresh whose answer was lost.",
             TokenRefused => "Run the login again from the start; if it keeps failing, compare the request with the chapter's program (the redirect_uri must be the authorize URL's, exactly).",
             MissingScope => "Log in again with the scopes the call needs (oauth2_login --scopes \"…\", see the chapter's table); the new token replaces the old one in .env.",
-            TokenExpired => "Refresh the token (with offline.access: the refresh program in the chapter, or run oauth2_login again); if the refresh is refused too, the app's access was revoked: log in again.",
+            TokenExpired => "Refresh the token (with offline.access: the refresh program in the chapter), then save the new pair; without a refresh token, or if X refuses it, log in again (cargo run --example oauth2_login).",
+            TokenRevoked => "Log in again (cargo run --example oauth2_login): a revoked token can't be refreshed back. If the account removed the app, it must authorize it again.",
+            V1NeedsOAuth1 => "Use the v2 endpoint (for media, POST /2/media/upload with the media.write scope), or sign this request with OAuth 1.0a and the four keys.",
         }
     }
 
@@ -133,7 +143,8 @@ impl OAuth2Kind {
             ClientSecretMissing | ClientRejected => "troubleshooting.md#oauth2-unauthorized-client",
             RefreshRejected => "troubleshooting.md#oauth2-refresh-rejected",
             MissingScope => "troubleshooting.md#oauth2-missing-scope",
-            TokenExpired => "troubleshooting.md#oauth2-token-expired",
+            TokenExpired | TokenRevoked => "troubleshooting.md#oauth2-token-expired",
+            V1NeedsOAuth1 => "troubleshooting.md#oauth2-v1-refused",
         };
         Chapter {
             title: chapters::TROUBLESHOOTING.title,
@@ -141,8 +152,33 @@ impl OAuth2Kind {
         }
     }
 
+    /// Its name in JSON, e.g. `oauth2-missing-scope`.
+    pub fn name(self) -> &'static str {
+        use OAuth2Kind::*;
+        match self {
+            AccessDenied => "oauth2-access-denied",
+            AuthorizeRefused => "oauth2-authorize-refused",
+            StateMismatch => "oauth2-state-mismatch",
+            NoCode => "oauth2-no-code",
+            NotARedirect => "oauth2-not-a-redirect",
+            NoRedirect => "oauth2-no-redirect",
+            PortInUse => "oauth2-port-in-use",
+            RedirectUriUnusable => "oauth2-redirect-uri-unusable",
+            VerifierMismatch => "oauth2-verifier-mismatch",
+            CodeInvalid => "oauth2-code-invalid",
+            ClientSecretMissing => "oauth2-client-secret-missing",
+            ClientRejected => "oauth2-client-rejected",
+            RefreshRejected => "oauth2-refresh-rejected",
+            TokenRefused => "oauth2-token-refused",
+            MissingScope => "oauth2-missing-scope",
+            TokenExpired => "oauth2-token-expired",
+            TokenRevoked => "oauth2-token-revoked",
+            V1NeedsOAuth1 => "oauth2-v1-needs-oauth1",
+        }
+    }
+
     /// Every kind, for tables and the book's check that each section exists.
-    pub const ALL: [OAuth2Kind; 16] = {
+    pub const ALL: [OAuth2Kind; 18] = {
         use OAuth2Kind::*;
         [
             AccessDenied,
@@ -161,6 +197,8 @@ impl OAuth2Kind {
             TokenRefused,
             MissingScope,
             TokenExpired,
+            TokenRevoked,
+            V1NeedsOAuth1,
         ]
     };
 }
@@ -196,6 +234,25 @@ impl FlowFailure {
     pub fn saying(mut self, says: impl Into<String>) -> Self {
         self.says = Some(says.into());
         self
+    }
+}
+
+impl FlowFailure {
+    /// The kind's title, cause, fix and sections, as a report's block (no final newline).
+    pub fn explain(&self) -> String {
+        let kind = self.kind;
+        let mut text = format!(
+            "✘ {}\n  Why:   {}\n  Fix:   {}\n  See:   {}; the flow: {}",
+            kind.title(),
+            kind.explanation(),
+            kind.fix(),
+            kind.chapter(),
+            chapters::OAUTH2,
+        );
+        if let Some(explain) = &self.sandbox_explain {
+            text.push_str(&format!("\n\n  The sandbox explains: {explain}"));
+        }
+        text
     }
 }
 
@@ -252,19 +309,7 @@ impl OAuth2Error {
             OAuth2Error::Api(api) => return api.report(),
             OAuth2Error::Flow(failure) => failure,
         };
-        let kind = failure.kind;
-        let mut text = format!(
-            "✘ {failure}\n\n✘ {}\n  Why:   {}\n  Fix:   {}\n  See:   {}; the flow: {}",
-            kind.title(),
-            kind.explanation(),
-            kind.fix(),
-            kind.chapter(),
-            chapters::OAUTH2,
-        );
-        if let Some(explain) = &failure.sandbox_explain {
-            text.push_str(&format!("\n\n  The sandbox explains: {explain}"));
-        }
-        text
+        format!("✘ {failure}\n\n{}", failure.explain())
     }
 
     /// The examples' exit status: 1 for the setup or the flow, 2 for the network or X.

@@ -24,7 +24,7 @@ pub mod scopes;
 mod settings;
 pub mod tokens;
 
-pub use api::{explain_refusal, Me, UserClient};
+pub use api::{explain_refusal, Me, Saved, UserClient};
 pub use callback::{constant_time_eq, parse_redirect};
 pub use error::{FlowFailure, OAuth2Error, OAuth2Kind};
 pub use flow::{authorize_url_for, Authorization, OAuth2Client, TokenKind};
