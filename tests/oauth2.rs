@@ -1033,3 +1033,153 @@ async fn oauth1_only_and_oauth2_only_endpoints_refuse_the_other_kind_and_say_so(
         .await;
     assert!(done.is_ok(), "{}", done.unwrap_err().report());
 }
+
+// ---- verify_keys and an OAuth 2.0 token ----
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_keys_shows_each_oauth2_scenario_with_its_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "oauth2-expired",
+            1,
+            "✘ The OAuth 2.0 token expired (401 Unauthorized)",
+            "✘ Expires                1 min ago",
+        ),
+        (
+            "oauth2-revoked",
+            1,
+            "✘ The OAuth 2.0 token was revoked (401 Unauthorized)",
+            "Log in again (cargo run --example oauth2_login)",
+        ),
+        (
+            "oauth2-missing-scope",
+            1,
+            "✘ Scopes                 lacks tweet.write dm.write",
+            "oauth2_login --scopes",
+        ),
+        (
+            "oauth2-refresh-reused",
+            0,
+            "✔ Refresh                possible",
+            "not tried: a refresh spends the refresh token",
+        ),
+    ];
+    for (scenario, code, first, second) in cases {
+        let out = common::example("verify_keys", dir.path())
+            .args(["--sandbox", "--scenario", scenario])
+            .output()
+            .unwrap();
+        let run = common::Run::from_output(&out);
+        assert_eq!(
+            run.code,
+            Some(code),
+            "{scenario}:\n{}{}",
+            run.stdout,
+            run.stderr
+        );
+        for words in [
+            first,
+            second,
+            "Verifying your OAuth 2.0 token: GET /2/users/me on the sandbox",
+        ] {
+            assert!(
+                run.stdout.contains(words),
+                "{scenario}: no {words:?}:\n{}",
+                run.stdout
+            );
+        }
+        assert!(
+            !run.stdout.contains("Verifying your keys"),
+            "the OAuth 2.0 token alone:\n{}",
+            run.stdout
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verify_keys_checks_your_oauth2_token_alone_or_after_the_four_keys() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let app = sandbox.demo(Scenario::FullAccess);
+    let dir = tempfile::tempdir().unwrap();
+    let oauth2: String = app
+        .oauth2_environment()
+        .iter()
+        .map(|(k, v)| format!("{k}='{v}'\n"))
+        .collect();
+    // Alone: the OAuth 2.0 values only.
+    common::write_env(dir.path(), &oauth2);
+    let run = |args: &[&str]| {
+        let out = common::example("verify_keys", dir.path())
+            .env("X_API_BASE_URL", sandbox.base_url())
+            .args(args)
+            .output()
+            .unwrap();
+        common::Run::from_output(&out)
+    };
+    let alone = run(&[]);
+    assert_eq!(alone.code, Some(0), "{}{}", alone.stdout, alone.stderr);
+    assert!(
+        alone
+            .stdout
+            .contains(&format!("✔ Account                @{}", app.username)),
+        "{}",
+        alone.stdout
+    );
+    assert!(
+        alone.stdout.contains("✔ Your OAuth 2.0 token works"),
+        "{}",
+        alone.stdout
+    );
+    let json = run(&["--json", "--need", "read"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(v["mode"], "x");
+    assert_eq!(v["oauth2"]["account"]["username"], app.username.as_str());
+    for secret in [
+        &app.oauth2_access_token,
+        &app.oauth2_refresh_token,
+        &app.client_secret,
+    ] {
+        assert!(!alone.stdout.contains(secret.as_str()) && !json.stdout.contains(secret.as_str()));
+    }
+    // With the four keys: both verdicts, one exit status.
+    let oauth1: String = app
+        .environment()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}\n"))
+        .collect();
+    common::write_env(dir.path(), &format!("{oauth1}{oauth2}"));
+    let both = run(&[]);
+    assert_eq!(both.code, Some(0), "{}{}", both.stdout, both.stderr);
+    let (first, second) = (
+        both.stdout.find("✔ Your keys work"),
+        both.stdout.find("✔ Your OAuth 2.0 token works"),
+    );
+    assert!(first.is_some() && first < second, "{}", both.stdout);
+    // A refresh token in the access token's place stops it offline, before X is asked.
+    let swapped = oauth2
+        .replace("X_OAUTH2_ACCESS_TOKEN", "X_TMP")
+        .replace("X_OAUTH2_REFRESH_TOKEN", "X_OAUTH2_ACCESS_TOKEN")
+        .replace("X_TMP", "X_OAUTH2_REFRESH_TOKEN");
+    common::write_env(dir.path(), &swapped);
+    let stopped = run(&[]);
+    assert_eq!(
+        stopped.code,
+        Some(1),
+        "{}{}",
+        stopped.stdout,
+        stopped.stderr
+    );
+    assert!(
+        stopped
+            .stdout
+            .contains("the access and refresh tokens are swapped"),
+        "{}",
+        stopped.stdout
+    );
+    assert!(
+        !stopped.stdout.contains("Verifying your OAuth 2.0 token"),
+        "{}",
+        stopped.stdout
+    );
+}

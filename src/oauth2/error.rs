@@ -73,7 +73,7 @@ impl OAuth2Kind {
             ClientRejected => "X rejected the Client ID and Client Secret",
             RefreshRejected => "X refused the refresh token",
             TokenRefused => "X refused the token request",
-            MissingScope => "The token lacks a scope this call needs (403 Forbidden)",
+            MissingScope => "The token lacks a scope it needs (X answers 403 Forbidden)",
             TokenExpired => "The OAuth 2.0 token expired (401 Unauthorized)",
             TokenRevoked => "The OAuth 2.0 token was revoked (401 Unauthorized)",
             V1NeedsOAuth1 => "OAuth 2.0 tokens don't work on v1.1 (403)",
@@ -241,18 +241,24 @@ impl FlowFailure {
     /// The kind's title, cause, fix and sections, as a report's block (no final newline).
     pub fn explain(&self) -> String {
         let kind = self.kind;
-        let mut text = format!(
+        format!(
             "✘ {}\n  Why:   {}\n  Fix:   {}\n  See:   {}; the flow: {}",
             kind.title(),
             kind.explanation(),
             kind.fix(),
             kind.chapter(),
             chapters::OAUTH2,
-        );
-        if let Some(explain) = &self.sandbox_explain {
-            text.push_str(&format!("\n\n  The sandbox explains: {explain}"));
+        )
+    }
+
+    /// The status and what was said, without the step, e.g. `401 Unauthorized: …`.
+    pub fn what(&self) -> String {
+        match (self.status, &self.says) {
+            (Some(s), Some(says)) => format!("{s} {}: {says}", reason_phrase(s)),
+            (Some(s), None) => format!("{s} {}", reason_phrase(s)),
+            (None, Some(says)) => says.clone(),
+            (None, None) => self.kind.title().to_string(),
         }
-        text
     }
 }
 
@@ -309,7 +315,19 @@ impl OAuth2Error {
             OAuth2Error::Api(api) => return api.report(),
             OAuth2Error::Flow(failure) => failure,
         };
-        format!("✘ {failure}\n\n{}", failure.explain())
+        let mut text = format!("✘ {failure}\n\n{}", failure.explain());
+        if let Some(explain) = &failure.sandbox_explain {
+            text.push_str(&format!("\n\n  The sandbox explains: {explain}"));
+        }
+        text
+    }
+
+    /// The status and what X said, in one line, without the request.
+    pub fn what(&self) -> String {
+        match self {
+            OAuth2Error::Flow(f) => f.what(),
+            OAuth2Error::Api(api) => api.what(),
+        }
     }
 
     /// The examples' exit status: 1 for the setup or the flow, 2 for the network or X.

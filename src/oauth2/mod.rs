@@ -12,6 +12,10 @@
 //! 4. [`OAuth2Client::refresh`] (X rotates refresh tokens: save the new one) and
 //!    [`OAuth2Client::revoke`]; [`tokens::save`] writes them to `.env` (0600, other lines kept).
 //!
+//! Later, [`verify_token`] says whether a saved token still works, whose it is, whether its scopes
+//! cover what the bot needs, when it expires and whether it can be refreshed ([`Settings`] reads
+//! the saved values); [`UserClient`] calls X with it and explains X's refusals.
+//!
 //! The flow is the `oauth2` crate's (ramosbugs/oauth2-rs 5), sent through this crate's reqwest
 //! client. Every failure is an [`OAuth2Error`] with the cause, the fix and the book's section.
 
@@ -23,6 +27,7 @@ mod listener;
 pub mod scopes;
 mod settings;
 pub mod tokens;
+mod verify;
 
 pub use api::{explain_refusal, Me, Saved, UserClient};
 pub use callback::{constant_time_eq, parse_redirect};
@@ -32,6 +37,7 @@ pub use listener::{loopback_address, CallbackListener};
 pub use scopes::{Action, ScopeError, Scopes};
 pub use settings::{Settings, SettingsError, Source};
 pub use tokens::{ClientId, ClientSecret, RefreshToken, Tokens, UserAccessToken};
+pub use verify::{actions_for, verify_token, OAuth2Verdict};
 
 /// X's authorize page (on x.com, not api.x.com).
 pub const X_AUTHORIZE_URL: &str = "https://x.com/i/oauth2/authorize";
