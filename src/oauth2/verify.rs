@@ -105,7 +105,18 @@ pub async fn verify_token(
     }
     check_scopes(&mut verdict, tokens);
     check_expiry(&mut verdict, tokens);
-    verdict.checks.push(refresh_check(tokens, client_id));
+    let revoked = verdict
+        .problems
+        .iter()
+        .any(|p| p.kind() == Some(OAuth2Kind::TokenRevoked));
+    verdict.checks.push(match revoked {
+        true => Check::new(
+            "Refresh",
+            Status::Warn,
+            "unlikely to help: the grant was revoked, log in again",
+        ),
+        false => refresh_check(tokens, client_id),
+    });
     verdict
 }
 
