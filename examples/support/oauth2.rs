@@ -28,7 +28,7 @@ impl KeysArgs {
     /// other scenarios; otherwise yours, if `X_OAUTH2_ACCESS_TOKEN` is set.
     ///
     /// # Errors
-    /// The `.env` file can't be read, or the sandbox can't start.
+    /// The sandbox can't start.
     pub async fn oauth2_target(&self) -> anyhow::Result<Option<OAuth2Target>> {
         let mut config = self.config();
         if self.oauth2_scenario() {
@@ -48,7 +48,10 @@ impl KeysArgs {
             return Ok(None);
         }
         let path = self.env_file.clone().unwrap_or_else(|| ".env".into());
-        let settings = Settings::load(Some(&path))?;
+        // A .env that dotenv can't read is the offline check's to report, with the line.
+        let Ok(settings) = Settings::load(Some(&path)) else {
+            return Ok(None);
+        };
         Ok(settings.tokens().is_some().then_some(OAuth2Target {
             settings,
             config,
