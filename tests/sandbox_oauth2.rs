@@ -4,6 +4,8 @@
 //! API calls with the token, refresh with rotation, revoke, and each of X's refusals. The
 //! S256 challenges were computed with Python's hashlib, apart from both Rust implementations.
 
+mod common;
+
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION};
@@ -1235,4 +1237,74 @@ async fn refusals_are_explained_and_never_show_a_token_or_secret() {
         "unauthorized_client",
         "Missing valid authorization header",
     );
+}
+
+/// The `xkeys-sandbox` program (the `sandbox` example) prints every demo app's OAuth 2.0
+/// client and the public one, and serves their tokens.
+#[test]
+fn the_program_prints_the_demo_oauth2_clients() {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(common::example_bin("sandbox"))
+        .args(["--port", "0", "--no-env-keys"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn the sandbox example");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut banner = String::new();
+    while !banner.contains("Ctrl-C to stop.") {
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the banner in time");
+        banner.push_str(&line);
+        banner.push('\n');
+    }
+    let base = banner
+        .lines()
+        .find_map(|l| l.strip_prefix("xkeys sandbox listening on "))
+        .expect("base URL")
+        .to_string();
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let demo = xkeys_sandbox::Account::demo(Scenario::FullAccess).to_demo();
+    let status = rt.block_on(async {
+        http()
+            .get(format!("{base}/2/users/me"))
+            .bearer_auth(&demo.oauth2_access_token)
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    child.kill().expect("kill");
+    let _ = child.wait();
+    for &s in Scenario::ALL {
+        let d = xkeys_sandbox::Account::demo(s).to_demo();
+        assert!(
+            banner.contains(&format!(
+                "X_CLIENT_ID={}\nX_CLIENT_SECRET={}\n",
+                d.client_id, d.client_secret
+            )),
+            "{s}"
+        );
+    }
+    assert!(banner.contains(&format!("{base}/i/oauth2/authorize")));
+    assert!(banner.contains(DEMO_REDIRECT_URI));
+    let public = banner
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Public client (PKCE, no secret) of full-access: X_CLIENT_ID=")
+        })
+        .expect("the public client");
+    assert!(public.len() == 34 && public.ends_with("MTpjaQ"), "{public}");
+    assert!(
+        !banner.contains(&demo.oauth2_access_token),
+        "tokens are not printed"
+    );
+    assert_eq!(status.expect("answered").as_u16(), 200);
 }

@@ -78,7 +78,7 @@ pub(crate) fn bearer(
 /// values may be app-only Bearer Tokens).
 fn unknown(value: &str) -> Option<String> {
     let what = match kind_of(value)? {
-        TokenKind::Access => "an OAuth 2.0 access token this sandbox never issued (X's tokens are not portable: get one from this sandbox's /2/oauth2/token)",
+        TokenKind::Access => "an OAuth 2.0 access token this sandbox did not issue (X's tokens don't work here, and the sandbox keeps no tokens across restarts: get one from its /2/oauth2/token)",
         TokenKind::Refresh => "a refresh token: send it to POST /2/oauth2/token with grant_type=refresh_token, and call the API with the access token it returns",
         TokenKind::Code => "an authorization code: exchange it at POST /2/oauth2/token (grant_type=authorization_code) for an access token",
     };

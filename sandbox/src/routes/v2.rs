@@ -215,7 +215,8 @@ pub(super) async fn bookmark(Path(id): Path<String>, call: Call<Bookmark>) -> Re
                     tweet_id,
                     "The `tweet_id` field is required and must match ^[0-9]{1,19}$.",
                 ),
-            ));
+            )
+            .explain("the body must be {\"tweet_id\": \"<the post's id>\"}"));
         }
         Ok(Reply::json(
             StatusCode::OK,

@@ -203,6 +203,9 @@ pub(crate) async fn authorize_submit(State(st): St, request: Incoming) -> Respon
                 "<p>No sandbox account has this username.</p>",
             ),
         )
+        .explain(format!(
+            "no sandbox user is @{username}: pick one of the page's accounts"
+        ))
         .into_response();
     };
     let code = st.oauth2.issue_code(Consent {

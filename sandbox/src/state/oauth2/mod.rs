@@ -1,25 +1,25 @@
 //! What OAuth 2.0 remembers: the apps' clients, the codes the consent page issues, the access
 //! and refresh tokens, and the clock their lifetimes run on. Every change of a code or a token
-//! happens under one lock, so a code or a refresh token is never spent twice.
+//! happens under one lock ([`tokens`] holds them), so a code or a refresh token is never spent twice.
 //!
 //! Lifetimes are X's: a code lives 30 s, an access token 2 h (`expires_in: 7200`), and a
 //! refresh token, issued only with `offline.access`, rotates on every refresh
 //! (<https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code>,
 //! <https://docs.x.com/x-ads-api/mcp>).
 
+mod tokens;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rand::Rng;
-
 use super::lock;
 use crate::accounts::{mask, Account};
-use crate::keys::{oauth2_token, TokenKind, URL_SAFE};
 use crate::scenario::Scenario;
 use crate::x::oauth2::Scopes;
 use crate::SandboxError;
+use tokens::{At, Tokens};
 
 /// How long a code lives, in seconds.
 pub(crate) const CODE_LIFETIME: i64 = 30;
@@ -149,50 +149,12 @@ pub(crate) enum Spent {
     Revoked,
 }
 
-/// A token response's content.
-#[derive(Debug, Clone)]
+/// A token response's content (no `Debug`: it holds the tokens).
+#[derive(Clone)]
 pub(crate) struct Issued {
     pub(crate) access_token: String,
     pub(crate) refresh_token: Option<String>,
     pub(crate) scopes: Scopes,
-}
-
-struct Code {
-    consent: Consent,
-    expires_at: i64,
-    used: bool,
-}
-
-struct AccessEntry {
-    token: Arc<UserToken>,
-    expires_at: i64,
-    revoked: bool,
-    /// The refresh token issued with it.
-    refresh: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RefreshStatus {
-    Live,
-    Used,
-    Revoked,
-}
-
-struct RefreshEntry {
-    token: Arc<UserToken>,
-    expires_at: i64,
-    status: RefreshStatus,
-    /// The access token issued with it.
-    access: String,
-    /// The first refresh token of the chain this one was refreshed from.
-    family: String,
-}
-
-#[derive(Default)]
-struct Tokens {
-    codes: HashMap<String, Code>,
-    access: HashMap<String, AccessEntry>,
-    refresh: HashMap<String, RefreshEntry>,
 }
 
 /// How far the OAuth 2.0 clock was moved ahead of the real one, in seconds; shared by the
@@ -225,15 +187,6 @@ fn real_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
-}
-
-/// A fresh X-shaped value: 45 random characters and the issue time.
-fn random_token(now_ms: i64, kind: TokenKind) -> String {
-    let mut rng = rand::thread_rng();
-    let random: String = (0..45)
-        .map(|_| URL_SAFE[rng.gen_range(0..URL_SAFE.len())] as char)
-        .collect();
-    oauth2_token(&random, now_ms.max(0) as u64, kind)
 }
 
 impl Oauth2 {
@@ -283,11 +236,15 @@ impl Oauth2 {
 
     /// The sandbox's OAuth 2.0 clock, Unix seconds: the real one plus what [`Clock::advance`] added.
     pub(crate) fn now(&self) -> i64 {
-        self.now_ms().div_euclid(1000)
+        self.at().secs
     }
 
-    fn now_ms(&self) -> i64 {
-        real_ms() + self.clock.ahead() * 1000
+    fn at(&self) -> At {
+        let ms = real_ms() + self.clock.ahead() * 1000;
+        At {
+            secs: ms.div_euclid(1000),
+            ms,
+        }
     }
 
     /// The clock, to move it.
@@ -302,21 +259,13 @@ impl Oauth2 {
 
     /// Issues a single-use code for what the user approved.
     pub(crate) fn issue_code(&self, consent: Consent) -> String {
-        let code = random_token(self.now_ms(), TokenKind::Code);
-        let expires_at = self.now() + CODE_LIFETIME;
-        lock(&self.tokens).codes.insert(
-            code.clone(),
-            Code {
-                consent,
-                expires_at,
-                used: false,
-            },
-        );
-        code
+        let at = self.at();
+        lock(&self.tokens).issue_code(consent, at)
     }
 
-    /// Exchanges a code of `client_id` for tokens, if `check` accepts what was approved (the
+    /// Exchanges a code of `client` for tokens, if `check` accepts what was approved (the
     /// redirect URI and the PKCE verifier); the code is spent only when the exchange succeeds.
+    /// The tokens inherit `scenario`, the app's, minus what belongs to a token.
     ///
     /// # Errors
     /// Why the code can't be redeemed, or `check`'s refusal.
@@ -327,49 +276,21 @@ impl Oauth2 {
         scenario: Scenario,
         check: impl FnOnce(&Consent) -> Result<(), R>,
     ) -> Result<Issued, Result<Spent, R>> {
-        let now = self.now();
-        let now_ms = self.now_ms();
-        let mut tokens = lock(&self.tokens);
-        let entry = tokens
-            .codes
-            .get_mut(code)
-            .filter(|c| c.consent.client_id == client.id)
-            .ok_or(Ok(Spent::Unknown))?;
-        if entry.used {
-            return Err(Ok(Spent::Used));
-        }
-        if entry.expires_at <= now {
-            return Err(Ok(Spent::Expired));
-        }
-        check(&entry.consent).map_err(Err)?;
-        entry.used = true;
-        let consent = entry.consent.clone();
-        let token = Arc::new(UserToken {
-            client_id: client.id.clone(),
-            consumer_key: client.consumer_key.clone(),
-            user_id: consent.user_id,
-            scopes: consent.scopes,
-            scenario: fresh(scenario),
-        });
-        Ok(tokens.issue(token, None, now, now_ms, &self.settings))
+        let at = self.at();
+        lock(&self.tokens).exchange(client, code, fresh(scenario), check, at, &self.settings)
     }
 
     /// What an access token is now.
     pub(crate) fn access(&self, token: &str) -> Access {
-        let now = self.now();
-        match lock(&self.tokens).access.get(token) {
-            None => Access::Unknown,
-            Some(e) if e.revoked => Access::Revoked,
-            Some(e) if e.expires_at <= now => Access::Expired(e.expires_at),
-            Some(e) => Access::Valid(e.token.clone()),
-        }
+        let at = self.at();
+        lock(&self.tokens).access(token, at)
     }
 
     /// Refreshes: a new access token and a new refresh token; the old refresh token is spent.
     /// `scopes`, when given, must be within the grant's and narrow the new tokens.
     ///
     /// # Errors
-    /// Why the refresh token can't be used; `Ok(None)` inside: `scopes` asks for more.
+    /// Why the refresh token can't be used; `None`: `scopes` asks for more than was granted.
     pub(crate) fn refresh(
         &self,
         client: &Client,
@@ -377,81 +298,21 @@ impl Oauth2 {
         scopes: Option<Scopes>,
         scenario: Scenario,
     ) -> Result<Issued, Option<Spent>> {
-        let now = self.now();
-        let now_ms = self.now_ms();
-        let mut tokens = lock(&self.tokens);
-        let entry = tokens
-            .refresh
-            .get(refresh_token)
-            .filter(|r| r.token.client_id == client.id)
-            .ok_or(Some(Spent::Unknown))?;
-        match entry.status {
-            RefreshStatus::Revoked => return Err(Some(Spent::Revoked)),
-            RefreshStatus::Used => {
-                if self.settings.reuse_revokes_family {
-                    let family = entry.family.clone();
-                    tokens.revoke_family(&family);
-                }
-                return Err(Some(Spent::Used));
-            }
-            RefreshStatus::Live if entry.expires_at <= now => return Err(Some(Spent::Expired)),
-            RefreshStatus::Live => {}
-        }
-        let scopes = match scopes {
-            Some(asked) if !entry.token.scopes.covers(&asked) => return Err(None),
-            Some(asked) => asked,
-            None => entry.token.scopes.clone(),
-        };
-        let (family, old_access) = (entry.family.clone(), entry.access.clone());
-        let token = Arc::new(UserToken {
-            client_id: client.id.clone(),
-            consumer_key: client.consumer_key.clone(),
-            user_id: entry.token.user_id.clone(),
+        let at = self.at();
+        lock(&self.tokens).refresh(
+            client,
+            refresh_token,
             scopes,
-            scenario: fresh(scenario),
-        });
-        if let Some(e) = tokens.refresh.get_mut(refresh_token) {
-            e.status = RefreshStatus::Used;
-        }
-        if self.settings.refresh_revokes_access {
-            if let Some(a) = tokens.access.get_mut(&old_access) {
-                a.revoked = true;
-            }
-        }
-        Ok(tokens.issue(token, Some(family), now, now_ms, &self.settings))
+            fresh(scenario),
+            at,
+            &self.settings,
+        )
     }
 
     /// Revokes an access or refresh token of `client`: `Some(true)` if it was live, `Some(false)`
     /// if it was already dead or unknown, `None` if it belongs to another client.
     pub(crate) fn revoke(&self, client: &Client, token: &str) -> Option<bool> {
-        let whole = self.settings.revoke_whole_grant;
-        let mut tokens = lock(&self.tokens);
-        if let Some(e) = tokens.access.get_mut(token) {
-            if e.token.client_id != client.id {
-                return None;
-            }
-            let was_live = !e.revoked;
-            e.revoked = true;
-            let paired = e.refresh.clone().filter(|_| whole);
-            if let Some(r) = paired.and_then(|r| tokens.refresh.get_mut(&r)) {
-                r.status = RefreshStatus::Revoked;
-            }
-            return Some(was_live);
-        }
-        if let Some(e) = tokens.refresh.get_mut(token) {
-            if e.token.client_id != client.id {
-                return None;
-            }
-            let was_live = e.status == RefreshStatus::Live;
-            e.status = RefreshStatus::Revoked;
-            // RFC 7009 §2.1: revoking a refresh token SHOULD revoke the access tokens of its grant.
-            let paired = e.access.clone();
-            if let Some(a) = tokens.access.get_mut(&paired) {
-                a.revoked = true;
-            }
-            return Some(was_live);
-        }
-        Some(false)
+        lock(&self.tokens).revoke(client, token, self.settings.revoke_whole_grant)
     }
 }
 
@@ -462,114 +323,5 @@ fn fresh(scenario: Scenario) -> Scenario {
         Scenario::FullAccess
     } else {
         scenario
-    }
-}
-
-impl Tokens {
-    /// Issues an access token (and a refresh token with `offline.access`) for `token`; `family`
-    /// is the chain a refresh continues.
-    fn issue(
-        &mut self,
-        token: Arc<UserToken>,
-        family: Option<String>,
-        now: i64,
-        now_ms: i64,
-        settings: &Oauth2Settings,
-    ) -> Issued {
-        let access = random_token(now_ms, TokenKind::Access);
-        let refresh = token
-            .scopes
-            .contains("offline.access")
-            .then(|| random_token(now_ms, TokenKind::Refresh));
-        let scopes = token.scopes.clone();
-        if let Some(r) = &refresh {
-            self.refresh.insert(
-                r.clone(),
-                RefreshEntry {
-                    token: token.clone(),
-                    expires_at: now + settings.refresh_lifetime.as_secs() as i64,
-                    status: RefreshStatus::Live,
-                    access: access.clone(),
-                    family: family.unwrap_or_else(|| r.clone()),
-                },
-            );
-        }
-        self.access.insert(
-            access.clone(),
-            AccessEntry {
-                token,
-                expires_at: now + ACCESS_LIFETIME,
-                revoked: false,
-                refresh: refresh.clone(),
-            },
-        );
-        Issued {
-            access_token: access,
-            refresh_token: refresh,
-            scopes,
-        }
-    }
-
-    /// Revokes every token of a refresh chain.
-    fn revoke_family(&mut self, family: &str) {
-        let mut access = Vec::new();
-        for r in self.refresh.values_mut().filter(|r| r.family == family) {
-            r.status = RefreshStatus::Revoked;
-            access.push(r.access.clone());
-        }
-        for a in access {
-            if let Some(e) = self.access.get_mut(&a) {
-                e.revoked = true;
-            }
-        }
-    }
-
-    /// The tokens an account starts with, in the state its scenario says.
-    fn preissue(
-        &mut self,
-        a: &Account,
-        client_id: String,
-        started: i64,
-        settings: &Oauth2Settings,
-    ) {
-        let scenario = a.scenario;
-        let token = Arc::new(UserToken {
-            client_id,
-            consumer_key: a.api_key.clone(),
-            user_id: a.user_id.clone(),
-            scopes: a.oauth2_scopes(),
-            scenario,
-        });
-        let revoked = scenario == Scenario::Oauth2Revoked;
-        let status = match scenario {
-            Scenario::Oauth2Revoked => RefreshStatus::Revoked,
-            Scenario::Oauth2RefreshReused => RefreshStatus::Used,
-            _ => RefreshStatus::Live,
-        };
-        let refresh = token
-            .scopes
-            .contains("offline.access")
-            .then(|| a.oauth2_refresh_token.clone());
-        if let Some(r) = &refresh {
-            self.refresh.insert(
-                r.clone(),
-                RefreshEntry {
-                    token: token.clone(),
-                    expires_at: started + settings.refresh_lifetime.as_secs() as i64,
-                    status,
-                    access: a.oauth2_access_token.clone(),
-                    family: r.clone(),
-                },
-            );
-        }
-        self.access.insert(
-            a.oauth2_access_token.clone(),
-            AccessEntry {
-                token,
-                expires_at: a.oauth2_expires_at(started),
-                revoked,
-                refresh,
-            },
-        );
     }
 }
