@@ -770,6 +770,23 @@ async fn refresh_rotates_and_a_reused_refresh_token_is_refused() {
     .unwrap();
     assert_eq!(me.username, app.username);
 
+    // Saved as a bot must, the rotated pair replaces the old one in .env.
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join(".env");
+    std::fs::write(&env, format!("KEEP=1\n{}=old\n", names::REFRESH_TOKEN)).unwrap();
+    xkeys::oauth2::tokens::save(&env, &fresh).unwrap();
+    let saved = Settings::from_sources(Vec::new(), Some(&env))
+        .unwrap()
+        .tokens()
+        .unwrap();
+    assert_eq!(
+        saved.refresh_token.unwrap().expose_secret(),
+        next.expose_secret()
+    );
+    assert!(std::fs::read_to_string(&env)
+        .unwrap()
+        .starts_with("KEEP=1\n"));
+
     let err = c.refresh(&first, &scopes).await.unwrap_err();
     assert_eq!(
         err.kind(),
