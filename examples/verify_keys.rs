@@ -16,6 +16,7 @@ mod support;
 use std::process::ExitCode;
 
 use clap::Parser;
+use support::oauth2::{has_oauth1, verify_alone};
 use support::target::{KeysArgs, TargetError};
 use xkeys::account::Need;
 use xkeys::api_error::ProblemKind;
@@ -55,6 +56,13 @@ async fn main() -> anyhow::Result<ExitCode> {
         }
     }
 
+    // An OAuth 2.0 user token: verified alone without the four keys or for an oauth2-… scenario.
+    let alone = keys.oauth2_scenario() || !has_oauth1(&loaded);
+    let oauth2 = match keys.oauth2_target().await? {
+        Some(target) if alone => return verify_alone(target, &loaded, need, json).await,
+        other => other,
+    };
+
     // ANCHOR: verify
     // Offline first: a key with a stray quote or swapped with its secret fails for a known reason.
     let target = match keys.target(demo).await {
@@ -81,9 +89,17 @@ async fn main() -> anyhow::Result<ExitCode> {
     if demo {
         verdict.request = "GET /2/users/me on the sandbox".into();
     }
+    let oauth2 = match &oauth2 {
+        Some(target) => target.verify(need).await,
+        None => None,
+    };
+    let code = verdict
+        .exit_code()
+        .max(oauth2.as_ref().map_or(0, |v| v.exit_code()));
     if json {
         let mode = if demo { "sandbox" } else { "x" };
-        let json = serde_json::json!({ "mode": mode, "ok": verdict.is_ok(), "exit_code": verdict.exit_code(), "verdict": verdict });
+        let ok = code == 0;
+        let json = serde_json::json!({ "mode": mode, "ok": ok, "exit_code": code, "verdict": verdict, "oauth2": oauth2 });
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         println!("{verdict}");
@@ -97,6 +113,9 @@ async fn main() -> anyhow::Result<ExitCode> {
             println!("(--need write), one that only reads 'Read' (--need read). Which level a bot needs: \"Configure read and");
             println!("write access\" (book/configure-read-and-write-access.md#what-to-enter-for-your-own-bot).");
         }
+        if let Some(oauth2) = &oauth2 {
+            println!("\n{oauth2}");
+        }
         if no_keys {
             println!("\nThat was the SANDBOX with demo keys, not X. To check your own keys, follow Part I of the");
             println!("book (book/introduction.md), save them in .env (see .env.example) and run this again.");
@@ -106,5 +125,5 @@ async fn main() -> anyhow::Result<ExitCode> {
             );
         }
     }
-    Ok(ExitCode::from(verdict.exit_code()))
+    Ok(ExitCode::from(code))
 }

@@ -104,6 +104,11 @@ pub const BOTS_IN_OTHER_LANGUAGES: Chapter = Chapter {
     title: "Test a Python or Node bot against the sandbox",
     file: "test-a-python-or-node-bot.md",
 };
+/// Part II: "Use OAuth 2.0 (Client ID and Client Secret)" (Authorization Code with PKCE).
+pub const OAUTH2: Chapter = Chapter {
+    title: "Use OAuth 2.0 (Client ID and Client Secret)",
+    file: "use-oauth-2.md",
+};
 /// Part III: "Troubleshooting" (one section per failure).
 pub const TROUBLESHOOTING: Chapter = Chapter {
     title: "Troubleshooting",
@@ -132,6 +137,7 @@ pub const ALL: &[Chapter] = &[
     SIGNATURE,
     TOKENS_FOR_A_BOT,
     BEARER_TOKEN,
+    OAUTH2,
     BOTS_IN_OTHER_LANGUAGES,
     TROUBLESHOOTING,
     ROTATE,

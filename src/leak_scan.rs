@@ -78,6 +78,10 @@ pub fn rule_id(field: Field) -> &'static str {
         Field::ApiKeySecret => "x-api-key-secret",
         Field::AccessToken => "x-access-token",
         Field::AccessTokenSecret => "x-access-token-secret",
+        Field::ClientId => "x-client-id",
+        Field::ClientSecret => "x-client-secret",
+        Field::OAuth2AccessToken => "x-oauth2-access-token",
+        Field::OAuth2RefreshToken => "x-oauth2-refresh-token",
         _ => "x-bearer-token",
     }
 }

@@ -7,7 +7,8 @@
 //! setup mistakes offline; [`client`] signs requests (reqwest-oauth1); [`verify`] asks X who the keys
 //! belong to ([`account`]: which account, with what permission) and [`api_error`] explains every
 //! failure. Every finding names the chapter that explains the fix ([`chapters`]). [`pin`] gets the
-//! tokens of another account (the PIN flow), [`bearer`] gets and uses the app-only Bearer Token, and
+//! tokens of another account (the PIN flow), [`bearer`] gets and uses the app-only Bearer Token, [`oauth2`] runs
+//! OAuth 2.0's Authorization Code flow with PKCE (Client ID and Client Secret), and
 //! [`env_file`] saves values in `.env` safely (the loader and the writer read `.env` text with one
 //! lexer, the private `dotenv` module). [`many`] verifies the tokens of many accounts of one app;
 //! [`leak_scan`] searches a repository's history for committed keys.
@@ -27,5 +28,6 @@ mod dotenv;
 pub mod env_file;
 pub mod leak_scan;
 pub mod many;
+pub mod oauth2;
 pub mod pin;
 pub mod verify;

@@ -54,7 +54,8 @@ pub struct Check {
 }
 
 impl Check {
-    fn new(label: &'static str, status: Status, detail: impl Into<String>) -> Check {
+    /// A point with its label, status and what was seen.
+    pub fn new(label: &'static str, status: Status, detail: impl Into<String>) -> Check {
         Check {
             label,
             status,

@@ -1,6 +1,8 @@
 //! The leak test over everything: every example × every sandbox scenario, run with well-formed fake
 //! secrets in the environment. stdout, stderr and every file the run writes are scanned for each secret,
 //! its percent-encoding and its first 8 characters; the API Key and Access Token must never appear whole.
+//! The OAuth 2.0 values are in the environment too (the Client Secret and the tokens are secrets; the
+//! Client ID is public: every authorize URL carries it), and `oauth2_login` logs in, headless.
 //! Zero hits.
 //!
 //! A new example must get an entry in `invocations`: `every_example_is_covered` fails otherwise.
@@ -21,14 +23,26 @@ const SECRET: &str = "Pq2Wo9Ei4Ru7Ty1Up5As8Df3Gh6Jk0Lz2Xc9Vb4Nm7Qw1Er5T";
 const TOKEN: &str = "1790000000000000077-Rt5Yu8Io2Pa6Sd9Fg3Hj7Kl1Zx4Cv0";
 const TOKEN_SECRET: &str = "Mn3Bv7Cx1Zl5Kj9Hg2Fd6Sa0Po4Iu8Yt2Re6Wq0Lk4Jh8";
 const BEARER: &str = "AAAAAAAAAAAAAAAAAAAAAXk4eAAAAAAAq7Rz%2BLm3Wv9Kp2Xc%2FTy5Nb8Qs1Df%3DHj6Gf4Ds2Az9Xc3Vb7Nm1Lk5Jh8Gf2Ds6Ap0Zx4Cv9Bn3M";
+/// The app's OAuth 2.0 client: the Client ID is public (every authorize URL carries it), its secret isn't.
+const CLIENT_ID: &str = "Wk9yVjNwTHFoN2NaeDRtQjFuSGQ6MTpjaQ";
+const CLIENT_SECRET: &str = "Hq4-Zt8Lm2Xw6Rb0Nc3Vp7Ks1Fd5Jg9Ty2Ue6Ai0Op4Yh8Gb3M_";
+/// Where the sandbox redirects after 'Authorize app' (registered for the account's app).
+const REDIRECT: &str = "http://127.0.0.1:8765/callback";
 
 /// The input file of verify_many's runs, written into the run's directory (not scanned: it is input).
 const TOKENS_FILE: &str = "tokens.csv";
 
-/// Every form of every secret that must not appear.
+/// Every form of every secret that must not appear: the four keys', the Bearer Token's, the Client
+/// Secret's and the OAuth 2.0 tokens the account starts with.
 fn forbidden() -> Vec<String> {
-    [SECRET, TOKEN_SECRET, BEARER]
+    let demo = account(Scenario::FullAccess).to_demo();
+    let oauth2 = [
+        demo.oauth2_access_token.as_str(),
+        demo.oauth2_refresh_token.as_str(),
+    ];
+    [SECRET, TOKEN_SECRET, BEARER, CLIENT_SECRET]
         .iter()
+        .chain(oauth2.iter())
         .flat_map(|s| common::leak_forms(s))
         .chain([KEY.to_string(), TOKEN.to_string()])
         .collect()
@@ -48,6 +62,9 @@ enum Input {
     None,
     /// The PIN flow: read the authorize URL, approve on the sandbox page, type the PIN and "y".
     PinFlow { username: String },
+    /// The OAuth 2.0 login, headless: read the authorize URL, authorize on the sandbox's consent
+    /// page, paste the redirect URL.
+    OAuth2Flow { username: String },
     /// A long-running server: read until this line, then stop it.
     UntilLine(&'static str),
 }
@@ -103,6 +120,13 @@ fn invocations(username: &str) -> Vec<Invocation> {
                 username: username.to_string(),
             },
         ),
+        run(
+            "oauth2_login",
+            &["--yes", "--headless", "--timeout", "1"],
+            Input::OAuth2Flow {
+                username: username.to_string(),
+            },
+        ),
     ]
 }
 
@@ -125,7 +149,12 @@ struct Outcome {
 }
 
 /// Runs one invocation in a fresh directory and collects stdout, stderr and every file it wrote.
-fn execute(inv: &Invocation, base: Option<&str>, rt: &tokio::runtime::Handle) -> Outcome {
+fn execute(
+    inv: &Invocation,
+    base: Option<&str>,
+    oauth2: &[(&'static str, String)],
+    rt: &tokio::runtime::Handle,
+) -> Outcome {
     let dir = tempfile::tempdir().expect("tempdir");
     if inv.args.iter().any(|a| a == "--git") {
         // A repository whose history holds the keys: the scan must find them without printing them.
@@ -149,6 +178,7 @@ fn execute(inv: &Invocation, base: Option<&str>, rt: &tokio::runtime::Handle) ->
         .env("X_ACCESS_TOKEN", TOKEN)
         .env("X_ACCESS_TOKEN_SECRET", TOKEN_SECRET)
         .env("X_BEARER_TOKEN", BEARER)
+        .envs(oauth2.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -190,6 +220,24 @@ fn execute(inv: &Invocation, base: Option<&str>, rt: &tokio::runtime::Handle) ->
                     let pin = rt.block_on(common::approve(&url, username));
                     if let Some(mut s) = stdin.take() {
                         let _ = s.write_all(format!("{pin}\ny\n").as_bytes());
+                    }
+                    break;
+                }
+            }
+            drop(stdin.take());
+        }
+        Input::OAuth2Flow { username } => {
+            while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                out.push_str(&line);
+                out.push('\n');
+                if let (Some(at), true) = (line.find("http"), line.contains("/i/oauth2/authorize?"))
+                {
+                    let url = line[at..].trim().to_string();
+                    let back = rt.block_on(common::approve_oauth2(&url, username));
+                    if let Some(mut s) = stdin.take() {
+                        let _ =
+                            s.write_all(format!("{}\ny\n", back.unwrap_or_default()).as_bytes());
                     }
                     break;
                 }
@@ -279,6 +327,8 @@ fn scan(outcome: &Outcome, scenario: &str) -> Vec<String> {
 fn account(scenario: Scenario) -> Account {
     let account = Account::new(KEY, SECRET, TOKEN, TOKEN_SECRET)
         .bearer_token(BEARER)
+        .oauth2_client(CLIENT_ID, CLIENT_SECRET)
+        .callback_url(REDIRECT)
         .scenario(scenario);
     match scenario {
         Scenario::ReadOnly => account.access_level(AccessLevel::Read),
@@ -296,6 +346,8 @@ async fn no_example_in_any_scenario_prints_or_writes_a_secret() {
     for &scenario in Scenario::ALL {
         let account = account(scenario);
         let username = account.username().to_string();
+        // The OAuth 2.0 values of the account, as .env would hold them after a login.
+        let oauth2: Vec<(&'static str, String)> = account.to_demo().oauth2_environment().into();
         let sandbox = Sandbox::start_with(
             SandboxConfig::default()
                 .without_demo_accounts()
@@ -309,7 +361,7 @@ async fn no_example_in_any_scenario_prints_or_writes_a_secret() {
         jobs.push(tokio::task::spawn_blocking(move || {
             let outcomes: Vec<Outcome> = invocations(&username)
                 .iter()
-                .map(|inv| execute(inv, Some(&base), &rt))
+                .map(|inv| execute(inv, Some(&base), &oauth2, &rt))
                 .collect();
             drop(sandbox);
             (scenario, outcomes)
@@ -341,6 +393,20 @@ async fn no_example_in_any_scenario_prints_or_writes_a_secret() {
                 text("pin_login")
             );
             assert!(
+                text("oauth2_login")
+                    .iter()
+                    .any(|(w, t)| w.ends_with(".env") && t.contains("X_OAUTH2_ACCESS_TOKEN=")),
+                "oauth2_login wrote no .env: {:?}",
+                text("oauth2_login")
+            );
+            assert!(
+                text("verify_keys --timeout 1")
+                    .iter()
+                    .any(|(w, t)| w == "stdout" && t.contains("✔ Your OAuth 2.0 token works")),
+                "{:?}",
+                text("verify_keys")
+            );
+            assert!(
                 text("bearer_lookup")
                     .iter()
                     .any(|(w, t)| w == "stdout" && t.contains('@')),
@@ -357,7 +423,7 @@ async fn no_example_in_any_scenario_prints_or_writes_a_secret() {
     let free = tokio::task::spawn_blocking(move || {
         scenario_free()
             .iter()
-            .map(|inv| execute(inv, None, &rt2))
+            .map(|inv| execute(inv, None, &[], &rt2))
             .collect::<Vec<_>>()
     })
     .await

@@ -185,6 +185,9 @@ fn by_problem_type(status: u16, body: &Body) -> Option<ProblemKind> {
         }
     } else if is("oauth1-permissions") || code(261) || code(93) {
         MissingPermission
+    } else if is("unsupported-authentication") && body.says("oauth 1.0a user context is forbidden")
+    {
+        Oauth2Only
     } else if is("unsupported-authentication") || code(220) {
         UnsupportedAuthentication
     } else if code(453) {
@@ -275,6 +278,18 @@ mod tests {
 
     fn answer(status: u16, body: &str) -> ApiResponse {
         ApiResponse::for_test(status, body)
+    }
+
+    #[test]
+    fn oauth1_on_an_oauth2_only_endpoint_is_not_the_bearer_token_mistake() {
+        // sferik/x-ruby#28 (two spaces after the first sentence, as X sends it).
+        let body = r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 1.0a User Context is forbidden for this endpoint.  Supported authentication types are [OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#;
+        assert_eq!(classify_response(&answer(403, body)).kind, Oauth2Only);
+        let app_only = r#"{"title":"Unsupported Authentication","detail":"Authenticating with OAuth 2.0 Application-Only is forbidden for this endpoint.  Supported authentication types are [OAuth 1.0a User Context, OAuth 2.0 User Context].","type":"https://api.twitter.com/2/problems/unsupported-authentication","status":403}"#;
+        assert_eq!(
+            classify_response(&answer(403, app_only)).kind,
+            UnsupportedAuthentication
+        );
     }
 
     #[test]

@@ -88,6 +88,9 @@ problem_kinds! {
     OobRequired = "oob-required",
     /// 401 with a Bearer Token: it is not (or no longer) the app's.
     BearerRejected = "bearer-rejected",
+    /// 403 `unsupported-authentication`, "OAuth 1.0a User Context is forbidden": an endpoint that
+    /// takes OAuth 2.0 user tokens only (bookmarks).
+    Oauth2Only = "oauth2-only",
 }
 
 impl ProblemKind {
@@ -126,6 +129,9 @@ impl ProblemKind {
             CallbackNotApproved => "The callback URL is not approved (code 415)",
             OobRequired => "This app may only use oauth_callback=oob (code 417)",
             BearerRejected => "X rejected the Bearer Token (401)",
+            Oauth2Only => {
+                "This endpoint takes OAuth 2.0 user tokens only (403 unsupported-authentication)"
+            }
         }
     }
 
@@ -160,6 +166,7 @@ impl ProblemKind {
             CallbackNotApproved => "X refused to start the authorization because the app's callback URL settings don't allow it: X wants at least one callback URL configured for every OAuth 1.0a flow, PIN-based ones included, and a callback sent by the app must match one of them exactly (trailing slash included).",
             OobRequired => "X treats this app as a desktop (PIN-based) app, and those may only send oauth_callback=oob with POST /oauth/request_token; this request sent a callback URL instead.",
             BearerRejected => "X doesn't accept this Bearer Token: it was mis-copied, or regenerated or invalidated since you copied it (an app has one Bearer Token at a time, and invalidating it makes a new one).",
+            Oauth2Only => "The keys are fine, but X refuses OAuth 1.0a on this endpoint: \"Authenticating with OAuth 1.0a User Context is forbidden for this endpoint. Supported authentication types are [OAuth 2.0 User Context].\" Bookmarks are such endpoints.",
         }
     }
 
@@ -193,6 +200,7 @@ impl ProblemKind {
             CallbackNotApproved => "In the developer portal open your app → 'User authentication settings' → 'Edit'; in 'Callback URI / Redirect URL' enter a URL you own (https://…; for local development http://127.0.0.1, not localhost) and 'Save'. A PIN-based bot still sends oauth_callback=oob; the setting only has to exist.",
             OobRequired => "Send oauth_callback=oob with POST /oauth/request_token (with reqwest-oauth1: OAuthParameters::new().callback(\"oob\")) and let the user type the PIN; a web callback needs an app set up as 'Web App, Automated App or Bot' with that callback URL.",
             BearerRejected => "Copy the Bearer Token again from 'Keys and tokens' → 'Bearer Token' (click 'Regenerate' if you no longer have it) into X_BEARER_TOKEN, or remove X_BEARER_TOKEN and get the current one from the API Key and Secret with POST /oauth2/token (the bearer_lookup example does it).",
+            Oauth2Only => "Call it with an OAuth 2.0 user token instead (Authorization: Bearer, with the scopes it needs, e.g. bookmark.write): get one with `cargo run --example oauth2_login`.",
         }
     }
 
@@ -224,6 +232,7 @@ impl ProblemKind {
             CallbackNotApproved => "troubleshooting.md#403-code-415-callback-url-not-approved",
             OobRequired => "troubleshooting.md#401-code-417-only-oob-is-allowed",
             BearerRejected => "troubleshooting.md#401-with-the-bearer-token",
+            Oauth2Only => "troubleshooting.md#403-oauth2-only",
         };
         Chapter {
             title: chapters::TROUBLESHOOTING.title,
@@ -242,6 +251,7 @@ impl ProblemKind {
             PinRejected | OobRequired => Some(chapters::TOKENS_FOR_A_BOT),
             CallbackNotApproved => Some(chapters::CONFIGURE_ACCESS),
             BearerRejected => Some(chapters::BEARER_TOKEN),
+            Oauth2Only => Some(chapters::OAUTH2),
             _ => None,
         }
     }
@@ -278,7 +288,7 @@ mod tests {
             .map(|k| serde_json::to_string(k).unwrap())
             .collect();
         assert_eq!(names.len(), ProblemKind::ALL.len());
-        assert_eq!(ProblemKind::ALL.len(), 27);
+        assert_eq!(ProblemKind::ALL.len(), 28);
         assert_eq!(ProblemKind::ALL[0], ProblemKind::KeysRejected);
         // Each name is its variant's in kebab-case, and the JSON says the same.
         for kind in ProblemKind::ALL {

@@ -69,6 +69,18 @@ pub(super) fn check_missing(eff: Effective<'_>, file: Option<&EnvFile>, out: &mu
     let any_token = has(Field::AccessToken) || has(Field::AccessTokenSecret);
     let any_key = has(Field::ApiKey) || has(Field::ApiKeySecret);
 
+    super::oauth2::check_missing(&has, out);
+    let any_oauth2 = Field::OAUTH2.into_iter().any(has);
+    if !any_key && !any_token && any_oauth2 {
+        out.push(Finding::new(
+            Severity::Note,
+            Subject::Missing(Field::ApiKey),
+            "no OAuth 1.0a keys: fine for a bot that uses OAuth 2.0 alone (its token acts for the account on v2 endpoints).",
+            "For OAuth 1.0a (v1.1 media upload, tokens that don't expire), follow Part I and save the four keys in .env.",
+            chapters::OAUTH2,
+        ));
+        return;
+    }
     if !any_key && !any_token {
         let refused = Field::USER_CONTEXT
             .into_iter()

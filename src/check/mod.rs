@@ -5,12 +5,14 @@
 //! only variable names, lines, lengths and positions.
 //!
 //! By concern: `report` (what a check returns), `value` (one value at a time), `pairs` (swaps and
-//! copies), `defined` (missing and shadowed values), `file` and `git` (the `.env` file itself), and
-//! `shape` (what X's keys look like).
+//! copies), `defined` (missing and shadowed values), `file` and `git` (the `.env` file itself),
+//! `oauth2` (the OAuth 2.0 values and their mix-ups with the OAuth 1.0a keys), and `shape` (what X's
+//! keys look like).
 
 mod defined;
 mod file;
 mod git;
+mod oauth2;
 mod pairs;
 mod report;
 mod shape;
@@ -61,8 +63,11 @@ pub fn check_with(loaded: &LoadedKeys, options: CheckOptions) -> Report {
     }
     findings.sort_by_key(|f| (f.severity, f.subject.field().map_or(9, |x| x as usize)));
 
+    // The OAuth 2.0 lines only when one of its values is set: most bots use OAuth 1.0a alone.
+    let oauth2 = Field::OAUTH2.iter().any(|f| eff.get(*f).is_some());
     let fields = Field::ALL
         .into_iter()
+        .filter(|field| oauth2 || !field.is_oauth2())
         .map(|field| field_status(field, eff.get(field), &findings))
         .collect();
     let sources = match &loaded.env_file {
@@ -98,7 +103,7 @@ fn field_status(field: Field, found: Option<&FoundValue>, findings: &[Finding]) 
 
 /// The value used for each field (see [`LoadedKeys::effective`]).
 #[derive(Clone, Copy)]
-struct Effective<'a>([Option<&'a FoundValue>; 5]);
+struct Effective<'a>([Option<&'a FoundValue>; Field::ALL.len()]);
 
 impl<'a> Effective<'a> {
     fn of(loaded: &'a LoadedKeys) -> Self {
@@ -150,6 +155,10 @@ fn chapter_for(field: Field) -> Chapter {
         Field::ApiKey | Field::ApiKeySecret => chapters::GET_API_KEY,
         Field::AccessToken | Field::AccessTokenSecret => chapters::GET_ACCESS_TOKEN,
         Field::BearerToken => chapters::REGISTER_AN_APP,
+        Field::ClientId
+        | Field::ClientSecret
+        | Field::OAuth2AccessToken
+        | Field::OAuth2RefreshToken => chapters::OAUTH2,
     }
 }
 
@@ -163,5 +172,11 @@ fn where_to_copy(field: Field) -> &'static str {
             "'Keys and tokens' → 'Authentication Tokens' → 'Access Token and Secret' (click 'Generate' or 'Regenerate' if you no longer have it)"
         }
         Field::BearerToken => "'Keys and tokens' → 'Bearer Token'",
+        Field::ClientId | Field::ClientSecret => {
+            "'Keys and tokens' → 'OAuth 2.0 Client ID and Client Secret' (regenerate the secret if you no longer have it)"
+        }
+        Field::OAuth2AccessToken | Field::OAuth2RefreshToken => {
+            "the OAuth 2.0 login (`cargo run --example oauth2_login`), which writes it to .env"
+        }
     }
 }

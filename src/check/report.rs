@@ -186,8 +186,15 @@ impl Report {
     pub fn is_complete(&self) -> bool {
         self.fields
             .iter()
-            .filter(|s| s.field != Field::BearerToken)
+            .filter(|s| Field::USER_CONTEXT.contains(&s.field))
             .all(|s| s.found.is_some() && !s.empty)
+    }
+
+    /// Whether an OAuth 2.0 user token is present (`X_OAUTH2_ACCESS_TOKEN`).
+    pub fn has_oauth2_token(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|s| s.field == Field::OAuth2AccessToken && s.found.is_some() && !s.empty)
     }
 }
 
@@ -218,6 +225,11 @@ impl fmt::Display for Report {
                 None if s.field == Field::BearerToken => writeln!(
                     f,
                     "  {mark} {:<20} not set (optional: only for app-only requests)",
+                    s.field.label()
+                )?,
+                None if s.field.is_oauth2() => writeln!(
+                    f,
+                    "  {mark} {:<20} not set (OAuth 2.0: book/use-oauth-2.md)",
                     s.field.label()
                 )?,
                 None => writeln!(f, "  {mark} {:<20} not set", s.field.label())?,

@@ -47,6 +47,7 @@ pub(super) fn check_value(v: &FoundValue, swapped: bool, out: &mut Vec<Finding>)
         }
         Field::AccessToken => access_token_shape(about, &value),
         Field::BearerToken => bearer_shape(about, &value),
+        _ => super::oauth2::oauth2_shape(about, v.field, &value),
     }
 }
 
@@ -173,13 +174,16 @@ fn another_credential(about: &mut About<'_>, v: &FoundValue, value: &str) -> boo
         );
         return true;
     }
-    if looks_like_client_id(value) {
+    if field != Field::ClientId && looks_like_client_id(value) {
         about.push(
             Severity::Error,
-            "looks like an OAuth 2.0 Client ID (34 characters ending in `MTpjaQ`), which this guide doesn't use.",
-            format!("Paste the '{label}' from {copy} instead: the 'Client ID' from 'User authentication settings' is for OAuth 2.0."),
-            chapters::CONFIGURE_ACCESS,
+            format!("looks like an OAuth 2.0 Client ID (34 characters ending in `MTpjaQ`), not the {label}."),
+            format!("Put it in X_CLIENT_ID (for OAuth 2.0) and paste the '{label}' from {copy} here."),
+            chapters::OAUTH2,
         );
+        return true;
+    }
+    if super::oauth2::token_in_wrong_slot(about, field, value) {
         return true;
     }
     let key_or_secret = matches!(
@@ -222,8 +226,8 @@ fn key_or_secret_shape(about: &mut About<'_>, field: Field, value: &str) {
         about.push(
             Severity::Warning,
             "looks like an OAuth 2.0 Client Secret (it has `-` or `_`), not an API Key Secret.",
-            format!("Paste the 'API Key Secret' from {copy}."),
-            chapters::CONFIGURE_ACCESS,
+            format!("Put it in X_CLIENT_SECRET (for OAuth 2.0) and paste the 'API Key Secret' from {copy} here."),
+            chapters::OAUTH2,
         );
     } else if !is_alnum(value) {
         about.push(

@@ -1,10 +1,12 @@
-//! The five credentials by name: the portal's labels, the variable names and their aliases.
+//! The credentials by name: the portal's labels, the variable names and their aliases. The five of
+//! OAuth 1.0a and app-only come first; then the four of OAuth 2.0 user context.
 
 use std::fmt;
 
 use super::mask;
 
-/// One of the five credentials X gives you, by its name in the developer portal.
+/// One of the credentials X gives you, by its name in the developer portal (the OAuth 2.0 tokens come
+/// from a login, not the portal).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Field {
@@ -18,16 +20,36 @@ pub enum Field {
     AccessTokenSecret,
     /// 'Bearer Token' (OAuth 2.0 app-only): optional, for app-only reads.
     BearerToken,
+    /// 'Client ID' (OAuth 2.0): identifies your app in OAuth 2.0's login.
+    ClientId,
+    /// 'Client Secret' (OAuth 2.0, confidential clients): authenticates your app to the token endpoint.
+    ClientSecret,
+    /// An OAuth 2.0 user access token, from the login: one account, for 2 hours.
+    OAuth2AccessToken,
+    /// An OAuth 2.0 refresh token, from the login (with `offline.access`).
+    OAuth2RefreshToken,
 }
 
 impl Field {
-    /// All five, in the order the guide hands them out.
-    pub const ALL: [Field; 5] = [
+    /// All of them, in the order the guide hands them out (declaration order).
+    pub const ALL: [Field; 9] = [
         Field::ApiKey,
         Field::ApiKeySecret,
         Field::AccessToken,
         Field::AccessTokenSecret,
         Field::BearerToken,
+        Field::ClientId,
+        Field::ClientSecret,
+        Field::OAuth2AccessToken,
+        Field::OAuth2RefreshToken,
+    ];
+
+    /// The four of OAuth 2.0 user context (`oauth2_login` writes the tokens).
+    pub const OAUTH2: [Field; 4] = [
+        Field::ClientId,
+        Field::ClientSecret,
+        Field::OAuth2AccessToken,
+        Field::OAuth2RefreshToken,
     ];
 
     /// The four that OAuth 1.0a user context needs.
@@ -46,7 +68,16 @@ impl Field {
             Field::AccessToken => "X_ACCESS_TOKEN",
             Field::AccessTokenSecret => "X_ACCESS_TOKEN_SECRET",
             Field::BearerToken => "X_BEARER_TOKEN",
+            Field::ClientId => "X_CLIENT_ID",
+            Field::ClientSecret => "X_CLIENT_SECRET",
+            Field::OAuth2AccessToken => "X_OAUTH2_ACCESS_TOKEN",
+            Field::OAuth2RefreshToken => "X_OAUTH2_REFRESH_TOKEN",
         }
+    }
+
+    /// Whether it is one of OAuth 2.0 user context's ([`Field::OAUTH2`]).
+    pub fn is_oauth2(self) -> bool {
+        Field::OAUTH2.contains(&self)
     }
 
     /// Other names tools and X's samples use for the same value (tweepy's examples, X's samples,
@@ -76,6 +107,10 @@ impl Field {
                 "ACCESS_SECRET",
             ],
             Field::BearerToken => &["TWITTER_BEARER_TOKEN", "BEARER_TOKEN"],
+            // xurl's environment variables, and the TWITTER_ spelling of older setups.
+            Field::ClientId => &["TWITTER_CLIENT_ID", "CLIENT_ID"],
+            Field::ClientSecret => &["TWITTER_CLIENT_SECRET", "CLIENT_SECRET"],
+            Field::OAuth2AccessToken | Field::OAuth2RefreshToken => &[],
         }
     }
 
@@ -101,12 +136,16 @@ impl Field {
             Field::AccessToken => "Access Token",
             Field::AccessTokenSecret => "Access Token Secret",
             Field::BearerToken => "Bearer Token",
+            Field::ClientId => "Client ID",
+            Field::ClientSecret => "Client Secret",
+            Field::OAuth2AccessToken => "OAuth 2.0 token",
+            Field::OAuth2RefreshToken => "Refresh token",
         }
     }
 
     /// Whether the value is a secret (never shown, not even in part).
     pub fn is_secret(self) -> bool {
-        !matches!(self, Field::ApiKey | Field::AccessToken)
+        !matches!(self, Field::ApiKey | Field::AccessToken | Field::ClientId)
     }
 
     /// How to show a value of this field: a [`mask`]ed prefix for the public ids, only the length for
@@ -140,6 +179,9 @@ mod tests {
         }
         assert_eq!(Field::from_env_name("API Key"), None);
         assert_eq!(Field::from_env_name("x_api_key"), None);
+        assert_eq!(Field::from_env_name("X_CLIENT_ID"), Some(Field::ClientId));
+        assert_eq!(Field::ALL.map(|f| f as usize), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        assert!(Field::OAUTH2.iter().all(|f| f.is_oauth2()) && !Field::BearerToken.is_oauth2());
     }
 
     #[test]
@@ -149,5 +191,13 @@ mod tests {
             "8 characters, hidden"
         );
         assert_eq!(Field::AccessToken.display_value("1790-abc"), "1790…");
+        assert_eq!(
+            Field::ClientId.display_value("M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ"),
+            "M1M5…"
+        );
+        assert_eq!(
+            Field::OAuth2AccessToken.display_value("abc"),
+            "3 characters, hidden"
+        );
     }
 }

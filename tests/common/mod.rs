@@ -239,3 +239,36 @@ pub fn git(dir: &Path, args: &[&str]) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false)
 }
+
+/// Plays the account's owner on the sandbox's OAuth 2.0 consent page: opens `url`, picks `username`
+/// and clicks 'Authorize app'; returns where the sandbox redirects the browser (the redirect URI
+/// with `state` and `code`), or `None` if it showed a page instead (its failure page).
+pub async fn approve_oauth2(url: &str, username: &str) -> Option<String> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .ok()?;
+    let page = http.get(url).send().await.ok()?;
+    if page.status() != 200 {
+        return None;
+    }
+    let html = page.text().await.ok()?;
+    let mut form: Vec<(String, String)> = Vec::new();
+    for part in html.split("<input type=\"hidden\" name=\"").skip(1) {
+        let (name, rest) = part.split_once('"')?;
+        let value = between(rest, "value=\"", "\"")?;
+        form.push((name.to_string(), value.replace("&amp;", "&")));
+    }
+    form.push(("username".into(), username.into()));
+    form.push(("decision".into(), "allow".into()));
+    let action = between(&html, "<form method=\"post\" action=\"", "\"")?;
+    let origin = &url[..url.find("/i/oauth2/")?];
+    let answer = http
+        .post(format!("{origin}{action}"))
+        .form(&form)
+        .send()
+        .await
+        .ok()?;
+    let location = answer.headers().get("location")?.to_str().ok()?;
+    Some(location.to_string())
+}

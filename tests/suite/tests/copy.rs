@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use common::{fences, root, summary_files};
-use xkeys_sandbox::{Sandbox, Scenario};
+use xkeys_sandbox::{Sandbox, SandboxConfig, Scenario};
 
 /// A program the book tells the reader to put in a crate of their own.
 struct Program {
@@ -256,7 +256,8 @@ struct Ran {
 }
 
 /// Runs a copied program in `dir` (no `.env` unless the test wrote one) with only `env`, PATH and HOME;
-/// a program that asks for a PIN gets the one the sandbox's authorize page gives the bot account.
+/// a program that asks for a PIN gets the one the sandbox's authorize page gives the bot account, and
+/// one that prints an OAuth 2.0 authorize URL gets the browser back from the sandbox's consent page.
 fn run(
     bin: &Path,
     dir: &Path,
@@ -284,7 +285,14 @@ fn run(
     let mut line = String::new();
     while reader.read_line(&mut line).unwrap_or(0) > 0 {
         stdout.push_str(&line);
-        if let Some(url) = line.trim().strip_prefix("Open ") {
+        if line.contains("/i/oauth2/authorize?") {
+            let url = line.trim();
+            let back = rt.block_on(common::approve_oauth2(url, "xkeys_full"));
+            let back = back.expect("the sandbox's consent page redirects");
+            // The browser goes back to the program's listener, which answers and goes on.
+            rt.block_on(async { reqwest::get(&back).await.map(|_| ()) })
+                .expect("the program's listener answers");
+        } else if let Some(url) = line.trim().strip_prefix("Open ") {
             let pin = rt.block_on(common::approve(url, "xkeys_readwrite"));
             writeln!(stdin, "{pin}").expect("type the PIN");
         }
@@ -318,14 +326,25 @@ async fn bot_programs_build_in_a_fresh_crate_and_run_against_the_sandbox() {
     .expect("build");
     let build_time = started.elapsed();
 
-    let sandbox = Sandbox::start().await.expect("sandbox");
+    // OAuth 2.0 logins come back to a free port, registered as the app's redirect URI.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let config = SandboxConfig::default().callback_url(&redirect);
+    let sandbox = Sandbox::start_with(config).await.expect("sandbox");
     let base = sandbox.base_url().to_string();
     let demo = sandbox.demo(Scenario::FullAccess).clone();
     let revoked = sandbox.demo(Scenario::Revoked).clone();
+    let oauth2 = demo.oauth2_environment();
     let secrets = [
         &demo.api_key_secret,
         &demo.access_token_secret,
         &demo.bearer_token,
+        &demo.client_secret,
+        &demo.oauth2_access_token,
+        &demo.oauth2_refresh_token,
     ];
     let rt = tokio::runtime::Handle::current();
     let mut talked = 0;
@@ -338,7 +357,13 @@ async fn bot_programs_build_in_a_fresh_crate_and_run_against_the_sandbox() {
             ("X_ACCESS_TOKEN", demo.access_token.as_str()),
             ("X_ACCESS_TOKEN_SECRET", demo.access_token_secret.as_str()),
         ];
-        let env: &[(&str, &str)] = if talks { &keys } else { &[] };
+        // A program of OAuth 2.0 gets the demo's Client ID and Secret and tokens, as .env would hold them.
+        let mut with_oauth2: Vec<(&str, &str)> = keys.to_vec();
+        if program.code.contains("X_CLIENT_ID") || program.code.contains("X_OAUTH2_") {
+            with_oauth2.extend(oauth2.iter().map(|(k, v)| (*k, v.as_str())));
+            with_oauth2.push(("X_OAUTH2_REDIRECT_URI", redirect.as_str()));
+        }
+        let env: &[(&str, &str)] = if talks { &with_oauth2 } else { &[] };
         let cwd = tempfile::tempdir().expect("tempdir");
         if !talks && program.code.contains("\"X_API_KEY\"") {
             // A program that only loads the keys reads them from .env, as a bot on the reader's machine.

@@ -32,6 +32,10 @@ fn env_like() -> impl Strategy<Value = String> {
         Just("X_BEARER_TOKEN".to_string()),
         Just("CONSUMER_KEY".to_string()),
         Just("TWITTER_ACCESS_TOKEN".to_string()),
+        Just("X_CLIENT_ID".to_string()),
+        Just("X_CLIENT_SECRET".to_string()),
+        Just("X_OAUTH2_ACCESS_TOKEN".to_string()),
+        Just("X_OAUTH2_REFRESH_TOKEN".to_string()),
         "[A-Z_]{1,12}",
         ".{0,8}",
     ];
@@ -42,6 +46,9 @@ fn env_like() -> impl Strategy<Value = String> {
         ".{0,40}",
         "[\"'“”‘’$#\\\\ \t\u{a0}\u{200b}\u{feff}a-z{}]{0,20}",
         Just("Bearer AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F".to_string()),
+        // OAuth 2.0 shapes: a Client ID, tokens ending in `:at:1` / `:rt:1` / `:ac:1` as base64.
+        "[A-Za-z0-9]{28}MTpjaQ",
+        "[A-Za-z0-9_-]{84}(OmF0OjE|OnJ0OjE|OmFjOjE)",
     ];
     let line = (
         prop_oneof![Just(""), Just("export "), Just("# "), Just("  ")],
@@ -85,7 +92,7 @@ proptest! {
     #![proptest_config(cases(2_000))]
 
     #[test]
-    fn checker_never_panics_on_any_environment(values in prop::collection::vec(".{0,80}", 5)) {
+    fn checker_never_panics_on_any_environment(values in prop::collection::vec(".{0,100}", Field::ALL.len())) {
         let env: Vec<(String, String)> = Field::ALL.iter().zip(&values).map(|(f, v)| (f.env_name().to_string(), v.clone())).collect();
         let loaded = Loader::new().no_env_file().environment(env).load().expect("load");
         let _ = check(&loaded).to_string();
@@ -94,7 +101,8 @@ proptest! {
     /// No finding ever quotes a value: only names, lines, lengths and positions.
     #[test]
     fn findings_never_contain_a_secret(secret in "[A-Za-z0-9]{12,60}", other in "[A-Za-z0-9 \"“$]{0,30}") {
-        for field in [Field::ApiKeySecret, Field::AccessTokenSecret, Field::BearerToken] {
+        let secrets = [Field::ApiKeySecret, Field::AccessTokenSecret, Field::BearerToken, Field::ClientSecret, Field::OAuth2AccessToken, Field::OAuth2RefreshToken];
+        for field in secrets {
             for value in [secret.clone(), format!("{other}{secret}"), format!("{secret}{other}"), format!("Bearer {secret}")] {
                 let loaded = Loader::new().no_env_file().environment([(field.env_name(), value.as_str())]).load().expect("load");
                 let text = format!("{}\n{:?}\n{:?}", check(&loaded), check(&loaded), loaded);
@@ -118,6 +126,42 @@ proptest! {
             format!("{:?}", creds.bearer_token),
             format!("{:?}", FoundValue::new(Field::AccessTokenSecret, "X_ACCESS_TOKEN_SECRET", Origin::Environment, &secret)),
             format!("{:?}", FoundValue::new(Field::ApiKey, "X_API_KEY", Origin::Environment, &secret)),
+        ];
+        for text in &texts {
+            prop_assert!(!text.contains(&secret[..8]), "{text}");
+        }
+    }
+
+    /// The OAuth 2.0 secrets: their newtypes, the tokens, the flow's client and a login in progress,
+    /// the values read back from .env, and what the offline check says about them.
+    #[test]
+    fn debug_of_oauth2_types_never_contains_the_secret(secret in "[A-Za-z0-9_-]{8,120}") {
+        use xkeys::oauth2::{ClientId, ClientSecret, OAuth2Client, RefreshToken, Scopes, Settings, Tokens, UserAccessToken, UserClient};
+        let tokens = Tokens {
+            access_token: UserAccessToken::new(secret.clone()),
+            refresh_token: Some(RefreshToken::new(secret.clone())),
+            scopes: Scopes::for_a_bot(),
+            expires_at: Some(1_800_000_000),
+        };
+        let config = xkeys::client::ClientConfig::default();
+        let client = OAuth2Client::new(ClientId::new("M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ"), Some(ClientSecret::new(secret.clone())), "http://127.0.0.1:8765/callback", config.clone()).expect("client");
+        let env = [
+            ("X_CLIENT_SECRET".to_string(), secret.clone()),
+            ("X_OAUTH2_ACCESS_TOKEN".to_string(), secret.clone()),
+            ("X_OAUTH2_REFRESH_TOKEN".to_string(), secret.clone()),
+        ];
+        let settings = Settings::from_sources(env.clone(), None).expect("settings");
+        let loaded = Loader::new().no_env_file().environment(env).load().expect("load");
+        let texts = [
+            format!("{:?}", ClientSecret::new(secret.clone())),
+            format!("{tokens:?}"),
+            format!("{client:?}"),
+            format!("{:?}", client.authorize(&Scopes::for_a_bot())),
+            format!("{settings:?}"),
+            format!("{:?}", settings.tokens()),
+            format!("{:?}", UserClient::for_tokens(&tokens, config).expect("user client")),
+            format!("{}\n{:?}", check(&loaded), loaded),
+            tokens.describe(1_800_000_000),
         ];
         for text in &texts {
             prop_assert!(!text.contains(&secret[..8]), "{text}");
