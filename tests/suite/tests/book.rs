@@ -50,6 +50,25 @@ fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
+/// Every sandbox scenario has its row in the sandbox chapter's table and its name in the list of
+/// "Verify your keys with X", so a new scenario can't escape the book.
+#[test]
+fn every_scenario_is_in_the_book() {
+    let table = chapter_text("test-offline-with-the-sandbox.md");
+    let list = chapter_text("verify-your-keys.md").replace('\n', " ");
+    for scenario in xkeys_sandbox::Scenario::ALL {
+        let name = scenario.name();
+        assert!(
+            table.contains(&format!("| `{name}` |")),
+            "test-offline-with-the-sandbox.md has no table row for the scenario `{name}`"
+        );
+        assert!(
+            list.contains(&format!("`{name}`")),
+            "verify-your-keys.md doesn't list the scenario `{name}`"
+        );
+    }
+}
+
 #[test]
 fn summary_entries_exist() {
     let files = summary_files();
