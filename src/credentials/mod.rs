@@ -8,7 +8,7 @@
 mod field;
 mod found;
 mod load;
-mod secret;
+pub(crate) mod secret;
 
 pub use crate::dotenv::Refusal;
 pub use field::Field;

@@ -28,6 +28,7 @@ pub fn user_id_prefix(token: &str) -> Option<&str> {
     ok.then_some(digits)
 }
 
+/// Declares a public id newtype (not a secret, but `Debug` shows only its [`mask`]ed form).
 macro_rules! public_id {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -53,6 +54,7 @@ macro_rules! public_id {
     };
 }
 
+/// Declares a secret newtype: kept in a [`SecretString`], `Debug` prints `Name([REDACTED])`.
 macro_rules! secret {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -70,7 +72,8 @@ macro_rules! secret {
             /// The secret itself.
             ///
             /// # Security
-            /// Pass it only to the signer; never print, log or format it.
+            /// Pass it only to what signs or sends the request (or writes `.env`); never print,
+            /// log or format it.
             pub fn expose_secret(&self) -> &str {
                 self.0.expose_secret()
             }
@@ -83,6 +86,9 @@ macro_rules! secret {
         }
     };
 }
+
+// The OAuth 2.0 values (`crate::oauth2::tokens`) are declared with the same two macros.
+pub(crate) use {public_id, secret};
 
 public_id!(
     /// The 'API Key' (OAuth 1.0a consumer key). `Debug` shows only its first 4 characters.

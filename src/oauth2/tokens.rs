@@ -10,64 +10,15 @@ use secrecy::{ExposeSecret, SecretString};
 use super::names;
 use super::scopes::Scopes;
 use crate::credentials::mask;
+use crate::credentials::secret::{public_id, secret};
 use crate::env_file::{self, EnvFileError, Written};
 
-/// The 'Client ID' (34 characters ending in `MTpjaQ`): identifies the app in OAuth 2.0. It travels
-/// in the authorize URL, so it is not a secret; `Debug` still shows only its first 4 characters.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ClientId(String);
-
-impl ClientId {
-    /// Wraps a value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The full value (public, but print only [`mask`]ed forms of it).
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ClientId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ClientId(\"{}\")", mask(&self.0))
-    }
-}
-
-/// Declares a secret newtype: kept in a [`SecretString`], `Debug` prints `Name([REDACTED])`.
-macro_rules! secret {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Clone)]
-        pub struct $name(SecretString);
-
-        impl $name {
-            /// Wraps a secret value.
-            ///
-            /// # Security
-            /// The value is kept in a [`SecretString`] (zeroed on drop) and never printed.
-            pub fn new(value: impl Into<String>) -> Self {
-                Self(SecretString::from(value.into()))
-            }
-
-            /// The secret itself.
-            ///
-            /// # Security
-            /// Send it to X or write it to `.env`; never print, log or format it.
-            pub fn expose_secret(&self) -> &str {
-                self.0.expose_secret()
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(concat!(stringify!($name), "([REDACTED])"))
-            }
-        }
-    };
-}
-
+public_id!(
+    /// The 'Client ID' (34 characters ending in `MTpjaQ`): identifies the app in OAuth 2.0. It
+    /// travels in the authorize URL, so it is not a secret; `Debug` still shows only its first 4
+    /// characters.
+    ClientId
+);
 secret!(
     /// The 'Client Secret' of a confidential client ('Web App, Automated App or Bot').
     ClientSecret
