@@ -64,6 +64,19 @@ impl Check {
     }
 }
 
+/// One line of a report: `  ✔ Label                  what was seen`.
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "  {} {:<22} {}",
+            self.status.mark(),
+            self.label,
+            self.detail
+        )
+    }
+}
+
 /// Everything one verification learned.
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
@@ -362,13 +375,7 @@ impl fmt::Display for Verdict {
         writeln!(f, "Verifying your keys: {}", self.request)?;
         writeln!(f)?;
         for check in &self.checks {
-            writeln!(
-                f,
-                "  {} {:<22} {}",
-                check.status.mark(),
-                check.label,
-                check.detail
-            )?;
+            writeln!(f, "{check}")?;
         }
         for (i, p) in self.problems.iter().enumerate() {
             writeln!(f)?;

@@ -2,95 +2,98 @@
 //! it is on. The enum and [`ProblemKind::ALL`] come from one list, so no kind can be left out of the
 //! book's check that every kind points to a section that exists.
 
-use serde::Serialize;
-
 use super::Blame;
 use crate::chapters::{self, Chapter};
 
-/// Declares [`ProblemKind`], [`ProblemKind::ALL`] and [`ProblemKind::name`] (also the serde name)
-/// from one list of variants and names, in that order.
-macro_rules! problem_kinds {
-    ($($(#[$doc:meta])* $kind:ident = $name:literal,)+) => {
-        /// What went wrong, as a category a reader can act on.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+/// Declares a kind enum and, from the same list, its `ALL` and its `name()`, so the compiler keeps the
+/// three in step (a kind left out of a hand-kept `ALL` would escape the book's tests).
+macro_rules! kinds {
+    ($(#[$enum_doc:meta])* $Enum:ident { $($(#[$doc:meta])* $kind:ident = $name:literal,)+ }) => {
+        $(#[$enum_doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
         #[non_exhaustive]
-        pub enum ProblemKind {
+        pub enum $Enum {
             $($(#[$doc])* #[serde(rename = $name)] $kind,)+
         }
 
-        impl ProblemKind {
+        impl $Enum {
             /// Every kind, in the order declared, for tables and tests.
-            pub const ALL: &'static [ProblemKind] = &[$(ProblemKind::$kind),+];
+            pub const ALL: &'static [$Enum] = &[$($Enum::$kind),+];
 
-            /// Its name in JSON and in `verify_many`'s results, e.g. `keys-rejected`.
+            /// Its kebab-case name, as in JSON output and `verify_many`'s results.
             pub fn name(self) -> &'static str {
                 match self {
-                    $(ProblemKind::$kind => $name,)+
+                    $($Enum::$kind => $name,)+
                 }
             }
         }
     };
 }
+// `crate::oauth2::OAuth2Kind` is declared with it too.
+pub(crate) use kinds;
 
-problem_kinds! {
-    /// 401 and the clocks agree: the keys don't belong together, or one was regenerated or revoked.
-    KeysRejected = "keys-rejected",
-    /// 401 and this machine's clock is off: the signature's timestamp looks stale to X.
-    ClockSkew = "clock-skew",
-    /// v1.1 code 89: the token was revoked or invalidated.
-    TokenRevoked = "token-revoked",
-    /// 403 `oauth1-permissions` (v1.1 261/93): the token lacks write or DM permission.
-    MissingPermission = "missing-permission",
-    /// The token works but carries less access than needed (from `x-access-level`).
-    AccessTooLow = "access-too-low",
-    /// The Access Token's user id is not the account X answered for.
-    TokenAccountMismatch = "token-account-mismatch",
-    /// 403 `client-forbidden` / `client-not-enrolled`: the app is not in a Project / Pay-per-use.
-    AppNotEnrolled = "app-not-enrolled",
-    /// 403 `client-forbidden` / `user-not-enrolled`: the account has no pay-per-use developer account.
-    UserNotEnrolled = "user-not-enrolled",
-    /// 402 `CreditsDepleted`: the pay-per-use balance is empty or the spending limit is reached.
-    CreditsDepleted = "credits-depleted",
-    /// 429 `usage-capped`: a monthly or daily usage cap.
-    UsageCapped = "usage-capped",
-    /// 403 `unsupported-authentication`: the wrong kind of credential for this endpoint.
-    UnsupportedAuthentication = "unsupported-authentication",
-    /// 403 code 453: a v1.1 endpoint outside your access level.
-    V1Unavailable = "v1-unavailable",
-    /// 403 duplicate content (v1.1 187).
-    DuplicateContent = "duplicate-content",
-    /// 429: over the rate limit.
-    RateLimited = "rate-limited",
-    /// 5xx: X failed or is overloaded.
-    ServerError = "server-error",
-    /// No answer in time.
-    Timeout = "timeout",
-    /// The host name didn't resolve.
-    Dns = "dns",
-    /// The TLS handshake failed.
-    Tls = "tls",
-    /// Couldn't connect, or the connection broke.
-    Connection = "connection",
-    /// A redirect: the base URL is probably wrong.
-    Redirect = "redirect",
-    /// Any other answer that isn't what X sends (HTML, empty, malformed JSON, wrong content type).
-    UnexpectedResponse = "unexpected-response",
-    /// The base URL is invalid or plain HTTP to another machine.
-    BadBaseUrl = "bad-base-url",
-    /// 401 on `POST /oauth/request_token` or `/oauth2/token` (403 code 99 there): the API Key and
-    /// Secret are wrong.
-    AppKeysRejected = "app-keys-rejected",
-    /// 401 on `POST /oauth/access_token`: the PIN is wrong, used or expired.
-    PinRejected = "pin-rejected",
-    /// v1.1 code 415: the callback URL is not one of the app's.
-    CallbackNotApproved = "callback-not-approved",
-    /// v1.1 code 417: a desktop (PIN) app sent a callback other than `oob`.
-    OobRequired = "oob-required",
-    /// 401 with a Bearer Token: it is not (or no longer) the app's.
-    BearerRejected = "bearer-rejected",
-    /// 403 `unsupported-authentication`, "OAuth 1.0a User Context is forbidden": an endpoint that
-    /// takes OAuth 2.0 user tokens only (bookmarks).
-    Oauth2Only = "oauth2-only",
+kinds! {
+    /// What went wrong, as a category a reader can act on.
+    ProblemKind {
+        /// 401 and the clocks agree: the keys don't belong together, or one was regenerated or revoked.
+        KeysRejected = "keys-rejected",
+        /// 401 and this machine's clock is off: the signature's timestamp looks stale to X.
+        ClockSkew = "clock-skew",
+        /// v1.1 code 89: the token was revoked or invalidated.
+        TokenRevoked = "token-revoked",
+        /// 403 `oauth1-permissions` (v1.1 261/93): the token lacks write or DM permission.
+        MissingPermission = "missing-permission",
+        /// The token works but carries less access than needed (from `x-access-level`).
+        AccessTooLow = "access-too-low",
+        /// The Access Token's user id is not the account X answered for.
+        TokenAccountMismatch = "token-account-mismatch",
+        /// 403 `client-forbidden` / `client-not-enrolled`: the app is not in a Project / Pay-per-use.
+        AppNotEnrolled = "app-not-enrolled",
+        /// 403 `client-forbidden` / `user-not-enrolled`: the account has no pay-per-use developer account.
+        UserNotEnrolled = "user-not-enrolled",
+        /// 402 `CreditsDepleted`: the pay-per-use balance is empty or the spending limit is reached.
+        CreditsDepleted = "credits-depleted",
+        /// 429 `usage-capped`: a monthly or daily usage cap.
+        UsageCapped = "usage-capped",
+        /// 403 `unsupported-authentication`: the wrong kind of credential for this endpoint.
+        UnsupportedAuthentication = "unsupported-authentication",
+        /// 403 code 453: a v1.1 endpoint outside your access level.
+        V1Unavailable = "v1-unavailable",
+        /// 403 duplicate content (v1.1 187).
+        DuplicateContent = "duplicate-content",
+        /// 429: over the rate limit.
+        RateLimited = "rate-limited",
+        /// 5xx: X failed or is overloaded.
+        ServerError = "server-error",
+        /// No answer in time.
+        Timeout = "timeout",
+        /// The host name didn't resolve.
+        Dns = "dns",
+        /// The TLS handshake failed.
+        Tls = "tls",
+        /// Couldn't connect, or the connection broke.
+        Connection = "connection",
+        /// A redirect: the base URL is probably wrong.
+        Redirect = "redirect",
+        /// Any other answer that isn't what X sends (HTML, empty, malformed JSON, wrong content type).
+        UnexpectedResponse = "unexpected-response",
+        /// The base URL is invalid or plain HTTP to another machine.
+        BadBaseUrl = "bad-base-url",
+        /// 401 on `POST /oauth/request_token` or `/oauth2/token` (403 code 99 there): the API Key and
+        /// Secret are wrong.
+        AppKeysRejected = "app-keys-rejected",
+        /// 401 on `POST /oauth/access_token`: the PIN is wrong, used or expired.
+        PinRejected = "pin-rejected",
+        /// v1.1 code 415: the callback URL is not one of the app's.
+        CallbackNotApproved = "callback-not-approved",
+        /// v1.1 code 417: a desktop (PIN) app sent a callback other than `oob`.
+        OobRequired = "oob-required",
+        /// 401 with a Bearer Token: it is not (or no longer) the app's.
+        BearerRejected = "bearer-rejected",
+        /// 403 `unsupported-authentication`, "OAuth 1.0a User Context is forbidden": an endpoint that
+        /// takes OAuth 2.0 user tokens only (bookmarks).
+        Oauth2Only = "oauth2-only",
+    }
 }
 
 impl ProblemKind {

@@ -11,7 +11,7 @@
 
 mod classify;
 mod failure;
-mod kinds;
+pub(crate) mod kinds;
 
 use std::time::Duration;
 

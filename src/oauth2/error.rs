@@ -7,51 +7,52 @@
 
 use std::fmt;
 
+use crate::api_error::kinds::kinds;
 use crate::api_error::ApiFailure;
 use crate::chapters::{self, Chapter};
 use crate::client::reason_phrase;
 
-/// What went wrong in the OAuth 2.0 flow, as a category a reader can act on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OAuth2Kind {
-    /// The redirect carried `error=access_denied`: the account clicked 'Cancel'.
-    AccessDenied,
-    /// The redirect carried another `error`.
-    AuthorizeRefused,
-    /// The redirect's `state` is not the one this login sent (or is missing).
-    StateMismatch,
-    /// The redirect has the right `state` but no `code`.
-    NoCode,
-    /// What was pasted is not the redirect: no `state` or `code`, or another page (X's own).
-    NotARedirect,
-    /// No redirect came to the listener in time (X showed its failure page, or nobody clicked).
-    NoRedirect,
-    /// The callback port is taken by another program.
-    PortInUse,
-    /// The redirect URI can't be served here (not `http://127.0.0.1:PORT/…`).
-    RedirectUriUnusable,
-    /// `invalid_request` "…code verifier did not match the code challenge.", or no verifier.
-    VerifierMismatch,
-    /// `invalid_request` "Value passed for the authorization code was invalid.": used, stale or foreign.
-    CodeInvalid,
-    /// 401 `unauthorized_client` "Missing valid authorization header": a confidential client without
-    /// its Client Secret (or a public client's flow against a confidential app).
-    ClientSecretMissing,
-    /// 401 (or `invalid_client`) with a Client Secret sent: the Client ID and Secret don't match.
-    ClientRejected,
-    /// The refresh token was refused (already used: they rotate; revoked; or expired).
-    RefreshRejected,
-    /// Any other refusal of the token or revoke endpoint: X's words are shown.
-    TokenRefused,
-    /// 403 Forbidden to a call with a user token: the token lacks a scope the call needs.
-    MissingScope,
-    /// 401 to a call with a user token past its expiry: it expired (they live 2 hours).
-    TokenExpired,
-    /// 401 to a call with a user token before its expiry: it was revoked (by the account or the app).
-    TokenRevoked,
-    /// 403 to an OAuth 2.0 user token on a v1.1 endpoint: OAuth 2.0 works with v2 only.
-    V1NeedsOAuth1,
+kinds! {
+    /// What went wrong in the OAuth 2.0 flow, as a category a reader can act on.
+    OAuth2Kind {
+        /// The redirect carried `error=access_denied`: the account clicked 'Cancel'.
+        AccessDenied = "oauth2-access-denied",
+        /// The redirect carried another `error`.
+        AuthorizeRefused = "oauth2-authorize-refused",
+        /// The redirect's `state` is not the one this login sent (or is missing).
+        StateMismatch = "oauth2-state-mismatch",
+        /// The redirect has the right `state` but no `code`.
+        NoCode = "oauth2-no-code",
+        /// What was pasted is not the redirect: no `state` or `code`, or another page (X's own).
+        NotARedirect = "oauth2-not-a-redirect",
+        /// No redirect came to the listener in time (X showed its failure page, or nobody clicked).
+        NoRedirect = "oauth2-no-redirect",
+        /// The callback port is taken by another program.
+        PortInUse = "oauth2-port-in-use",
+        /// The redirect URI can't be served here (not `http://127.0.0.1:PORT/…`).
+        RedirectUriUnusable = "oauth2-redirect-uri-unusable",
+        /// `invalid_request` "…code verifier did not match the code challenge.", or no verifier.
+        VerifierMismatch = "oauth2-verifier-mismatch",
+        /// `invalid_request` "Value passed for the authorization code was invalid.": used, stale or foreign.
+        CodeInvalid = "oauth2-code-invalid",
+        /// 401 `unauthorized_client` "Missing valid authorization header": a confidential client without
+        /// its Client Secret (or a public client's flow against a confidential app).
+        ClientSecretMissing = "oauth2-client-secret-missing",
+        /// 401 (or `invalid_client`) with a Client Secret sent: the Client ID and Secret don't match.
+        ClientRejected = "oauth2-client-rejected",
+        /// The refresh token was refused (already used: they rotate; revoked; or expired).
+        RefreshRejected = "oauth2-refresh-rejected",
+        /// Any other refusal of the token or revoke endpoint: X's words are shown.
+        TokenRefused = "oauth2-token-refused",
+        /// 403 Forbidden to a call with a user token: the token lacks a scope the call needs.
+        MissingScope = "oauth2-missing-scope",
+        /// 401 to a call with a user token past its expiry: it expired (they live 2 hours).
+        TokenExpired = "oauth2-token-expired",
+        /// 401 to a call with a user token before its expiry: it was revoked (by the account or the app).
+        TokenRevoked = "oauth2-token-revoked",
+        /// 403 to an OAuth 2.0 user token on a v1.1 endpoint: OAuth 2.0 works with v2 only.
+        V1NeedsOAuth1 = "oauth2-v1-needs-oauth1",
+    }
 }
 
 impl OAuth2Kind {
@@ -151,56 +152,6 @@ impl OAuth2Kind {
             file,
         }
     }
-
-    /// Its name in JSON, e.g. `oauth2-missing-scope`.
-    pub fn name(self) -> &'static str {
-        use OAuth2Kind::*;
-        match self {
-            AccessDenied => "oauth2-access-denied",
-            AuthorizeRefused => "oauth2-authorize-refused",
-            StateMismatch => "oauth2-state-mismatch",
-            NoCode => "oauth2-no-code",
-            NotARedirect => "oauth2-not-a-redirect",
-            NoRedirect => "oauth2-no-redirect",
-            PortInUse => "oauth2-port-in-use",
-            RedirectUriUnusable => "oauth2-redirect-uri-unusable",
-            VerifierMismatch => "oauth2-verifier-mismatch",
-            CodeInvalid => "oauth2-code-invalid",
-            ClientSecretMissing => "oauth2-client-secret-missing",
-            ClientRejected => "oauth2-client-rejected",
-            RefreshRejected => "oauth2-refresh-rejected",
-            TokenRefused => "oauth2-token-refused",
-            MissingScope => "oauth2-missing-scope",
-            TokenExpired => "oauth2-token-expired",
-            TokenRevoked => "oauth2-token-revoked",
-            V1NeedsOAuth1 => "oauth2-v1-needs-oauth1",
-        }
-    }
-
-    /// Every kind, for tables and the book's check that each section exists.
-    pub const ALL: [OAuth2Kind; 18] = {
-        use OAuth2Kind::*;
-        [
-            AccessDenied,
-            AuthorizeRefused,
-            StateMismatch,
-            NoCode,
-            NotARedirect,
-            NoRedirect,
-            PortInUse,
-            RedirectUriUnusable,
-            VerifierMismatch,
-            CodeInvalid,
-            ClientSecretMissing,
-            ClientRejected,
-            RefreshRejected,
-            TokenRefused,
-            MissingScope,
-            TokenExpired,
-            TokenRevoked,
-            V1NeedsOAuth1,
-        ]
-    };
 }
 
 /// A failure of the flow that is about OAuth 2.0 itself, with what X said. Never holds a secret.

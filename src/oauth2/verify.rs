@@ -229,13 +229,7 @@ impl fmt::Display for OAuth2Verdict {
         )?;
         writeln!(f)?;
         for check in &self.checks {
-            writeln!(
-                f,
-                "  {} {:<22} {}",
-                check.status.mark(),
-                check.label,
-                check.detail
-            )?;
+            writeln!(f, "{check}")?;
         }
         for (i, problem) in self.problems.iter().enumerate() {
             writeln!(f)?;
