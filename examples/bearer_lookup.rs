@@ -32,8 +32,11 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let Args { username, keys } = Args::parse();
+async fn main() -> ExitCode {
+    support::terminal::exit(run(Args::parse()).await)
+}
+
+async fn run(Args { username, keys }: Args) -> anyhow::Result<ExitCode> {
     let (loaded, mut config) = (keys.loader().load()?, keys.config());
     // Nothing configured (or --sandbox): a demo app on the local sandbox, said plainly.
     let no_keys = !keys.sandbox && loaded.is_empty();

@@ -66,7 +66,13 @@ fn scan_history(repo: &std::path::Path) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let scanned = format!("{} commits, {} files", scan.commits, scan.files);
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let scanned = format!(
+        "{}, {}; reachable from {}",
+        plural(scan.commits, "commit"),
+        plural(scan.files, "file"),
+        refs_in_words(&scan.refs)
+    );
     let by = |how| scan.allowed.iter().filter(|(_, b)| *b == how).count();
     let allowed = match scan.allowed.len() {
         0 => String::new(),
@@ -83,10 +89,20 @@ fn scan_history(repo: &std::path::Path) -> ExitCode {
         println!("✔ No X credentials found in the git history of {repo} ({scanned}).{allowed}");
         return ExitCode::SUCCESS;
     }
-    let n = scan.leaks.len();
-    println!("✘ {n} X credential(s) found in the git history of {repo} ({scanned}):\n");
+    let found = plural(scan.leaks.len(), "X credential");
+    println!("✘ {found} found in the git history of {repo} ({scanned}):\n");
     for leak in &scan.leaks {
-        println!("  ✘ {leak}\n      fingerprint {}", leak.fingerprint());
+        // A commit that only a remote-tracking branch or a tag reaches is still in the repository.
+        let not_head = if leak.refs.iter().any(|r| r == "HEAD") {
+            ""
+        } else {
+            " (not in HEAD)"
+        };
+        println!(
+            "  ✘ {leak}\n      in {}{not_head}",
+            refs_in_words(&leak.refs)
+        );
+        println!("      fingerprint {}", leak.fingerprint());
     }
     if !allowed.is_empty() {
         println!("{allowed}");
@@ -95,4 +111,14 @@ fn scan_history(repo: &std::path::Path) -> ExitCode {
     println!("    see: {}", leak_scan::CHAPTER);
     println!("    {}", leak_scan::HOW_TO_ALLOW);
     ExitCode::from(1)
+}
+
+/// "HEAD, main and origin/old-keys", at most six refs named.
+fn refs_in_words(refs: &[String]) -> String {
+    match refs.len() {
+        0 => "no ref (only dangling commits)".to_string(),
+        1 => refs[0].clone(),
+        n if n <= 6 => format!("{} and {}", refs[..n - 1].join(", "), refs[n - 1]),
+        n => format!("{} and {} more refs", refs[..5].join(", "), n - 5),
+    }
 }

@@ -71,8 +71,11 @@ async fn login(client: &OAuth2Client, args: &Args) -> Result<Tokens, OAuth2Error
 // ANCHOR_END: flow
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
+async fn main() -> ExitCode {
+    support::terminal::exit(run(Args::parse()).await)
+}
+
+async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (path, _) = args.keys.env_to_write();
     let (settings, mut config) = (Settings::load(Some(&path))?, args.keys.config());
     let (redirect, mut app) = (settings.redirect_uri(), settings.clone());

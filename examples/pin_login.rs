@@ -39,8 +39,11 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let args = Args::parse();
+async fn main() -> ExitCode {
+    support::terminal::exit(run(Args::parse()).await)
+}
+
+async fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (path, loader) = args.keys.env_to_write();
     let (loaded, mut config) = (loader.load()?, args.keys.config());
     let (demo, app) = args.keys.app_keys(&loaded, false, &mut config).await?;

@@ -19,7 +19,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::Parser;
 use support::target::KeysArgs;
 use support::terminal::problem;
-use xkeys::api_error::{classify_client_error, ApiFailure, Call, ProblemKind};
+use xkeys::api_error::{classify_client_error, ApiFailure, Call};
 use xkeys::client::XClient;
 
 #[derive(Parser)]
@@ -33,8 +33,11 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let Args { yes, keys } = Args::parse();
+async fn main() -> ExitCode {
+    support::terminal::exit(run(Args::parse()).await)
+}
+
+async fn run(Args { yes, keys }: Args) -> anyhow::Result<ExitCode> {
     let try_it = "cargo run --example post_and_delete -- --sandbox --yes";
     let target = match keys.target_or_exit(try_it).await {
         Ok(target) => target,
@@ -66,11 +69,11 @@ async fn main() -> anyhow::Result<ExitCode> {
     };
     let Some(id) = id else {
         let what = "data.id and data.text";
-        let failed =
-            ApiFailure::from_outcome("POST /2/tweets".into(), &posted, Call::UserContext, what);
+        let request = "POST /2/tweets".to_string();
+        let failed = ApiFailure::from_write_outcome(request, &posted, Call::UserContext, what);
         println!("  ✘ POST /2/tweets       {}", failed.what());
-        if failed.problem.kind == ProblemKind::Timeout {
-            println!("\n! The post MAY HAVE BEEN POSTED: the request went out but no answer came in time, and a POST");
+        if failed.maybe_done() {
+            println!("\n! The post MAY HAVE BEEN POSTED: the request went out but no answer came, and a POST");
             println!("  is never retried (it could post twice). Look at the account's posts; delete this one by hand:");
             println!("  \"{text}\"");
         }

@@ -7,15 +7,21 @@
 //! cargo run --example sandbox -- --port 0 --slow-delay 5   # any free port, a 5 s "slow"
 //! ```
 
-use anyhow::Context;
+use std::process::ExitCode;
+
 use clap::Parser;
 use xkeys_sandbox::cli::{serve_until_ctrl_c, Args};
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
     let args = Args::parse();
     let port = args.port;
-    serve_until_ctrl_c(args)
-        .await
-        .with_context(|| format!("starting the sandbox on 127.0.0.1:{port}"))
+    // One clean line for an expected failure (a port in use), never a backtrace.
+    match serve_until_ctrl_c(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("✘ error: starting the sandbox on 127.0.0.1:{port}: {e}");
+            ExitCode::from(1)
+        }
+    }
 }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use support::target::KeysArgs;
 use support::terminal::problem;
-use xkeys::api_error::{classify_client_error, ApiFailure, Call, ProblemKind};
+use xkeys::api_error::{classify_client_error, ApiFailure, Call};
 use xkeys::client::XClient;
 
 #[derive(Parser)]
@@ -36,8 +36,11 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let Args { to, yes, keys } = Args::parse();
+async fn main() -> ExitCode {
+    support::terminal::exit(run(Args::parse()).await)
+}
+
+async fn run(Args { to, yes, keys }: Args) -> anyhow::Result<ExitCode> {
     // The pattern of participant_id in X's OpenAPI spec (https://api.x.com/2/openapi.json): ^[0-9]{1,19}$.
     let to = to.trim();
     if to.is_empty() || to.len() > 19 || !to.bytes().all(|b| b.is_ascii_digit()) {
@@ -76,11 +79,11 @@ async fn main() -> anyhow::Result<ExitCode> {
     };
     let Some((event, conversation)) = ids else {
         let what = "data.dm_event_id and data.dm_conversation_id";
-        let failed =
-            ApiFailure::from_outcome(format!("POST {path}"), &sent, Call::UserContext, what);
+        let request = format!("POST {path}");
+        let failed = ApiFailure::from_write_outcome(request, &sent, Call::UserContext, what);
         println!("  ✘ POST {path}  {}", failed.what());
-        if failed.problem.kind == ProblemKind::Timeout {
-            println!("\n! The DM MAY HAVE BEEN SENT: the request went out but no answer came in time, and a POST is");
+        if failed.maybe_done() {
+            println!("\n! The DM MAY HAVE BEEN SENT: the request went out but no answer came, and a POST is");
             println!("  never retried (it could send it twice). Look at the conversation before trying again.");
         }
         return Ok(problem(&failed.problem));

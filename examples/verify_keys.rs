@@ -37,22 +37,23 @@ struct Args {
 }
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let Args { need, json, keys } = Args::parse();
+async fn main() -> ExitCode {
+    support::terminal::exit(run(Args::parse()).await)
+}
+
+async fn run(Args { need, json, keys }: Args) -> anyhow::Result<ExitCode> {
     // No keys at all, not even a .env file (or --sandbox): demo keys against the local sandbox, said
     // plainly. A .env that holds nothing usable is checked and reported like any other.
     let loaded = keys.loader().load()?;
     let no_keys = !keys.sandbox && loaded.is_empty() && loaded.env_file.is_none();
     let demo = keys.sandbox || no_keys;
+    let because = no_keys.then(|| support::target::not_checked(&loaded));
     if demo && !json {
         if keys.sandbox {
             let scenario = keys.scenario();
             println!("SANDBOX: demo keys for the scenario '{scenario}' ({}), against the local sandbox, not X.\n", scenario.describe());
         } else {
-            println!("No X keys found in the environment or .env, so this is a DEMONSTRATION:");
-            println!(
-                "demo keys verified against the xkeys sandbox (a local X API), not against X.\n"
-            );
+            support::target::demo_banner(because.as_deref().unwrap_or_default());
         }
     }
 
@@ -68,8 +69,7 @@ async fn main() -> anyhow::Result<ExitCode> {
     let target = match keys.target(demo).await {
         Ok(target) => target,
         Err(stop @ TargetError::Check(_)) => {
-            println!("{stop}");
-            return Ok(ExitCode::from(1));
+            return Ok(stop.stop("cargo run --example verify_keys -- --sandbox"))
         }
         Err(e) => return Err(e.into()),
     };
@@ -88,6 +88,7 @@ async fn main() -> anyhow::Result<ExitCode> {
 
     if demo {
         verdict.request = "GET /2/users/me on the sandbox".into();
+        verdict.demo_because = because;
     }
     let oauth2 = match &oauth2 {
         Some(target) => target.verify(need).await,
@@ -98,32 +99,23 @@ async fn main() -> anyhow::Result<ExitCode> {
         .max(oauth2.as_ref().map_or(0, |v| v.exit_code()));
     if json {
         let mode = if demo { "sandbox" } else { "x" };
-        let ok = code == 0;
-        let json = serde_json::json!({ "mode": mode, "ok": ok, "exit_code": code, "verdict": verdict, "oauth2": oauth2 });
+        let json = serde_json::json!({ "mode": mode, "ok": code == 0, "exit_code": code, "verdict": verdict, "oauth2": oauth2 });
         println!("{}", serde_json::to_string_pretty(&json)?);
-    } else {
-        println!("{verdict}");
-        let too_low = verdict.problems.first().map(|p| p.kind) == Some(ProblemKind::AccessTooLow);
-        if too_low && need != Need::Read {
-            println!(
-                "\nDoes your bot need '{}' (--need {})? One that only posts needs 'Read and write'",
-                need.label(),
-                need.name()
-            );
-            println!("(--need write), one that only reads 'Read' (--need read). Which level a bot needs: \"Configure read and");
-            println!("write access\" (book/configure-read-and-write-access.md#what-to-enter-for-your-own-bot).");
-        }
-        if let Some(oauth2) = &oauth2 {
-            println!("\n{oauth2}");
-        }
-        if no_keys {
-            println!("\nThat was the SANDBOX with demo keys, not X. To check your own keys, follow Part I of the");
-            println!("book (book/introduction.md), save them in .env (see .env.example) and run this again.");
-        } else if demo {
-            println!(
-                "\nThat was the SANDBOX, not X: run without --sandbox to verify your own keys."
-            );
-        }
+        return Ok(ExitCode::from(code));
+    }
+    println!("{verdict}");
+    let too_low = verdict.problems.first().map(|p| p.kind) == Some(ProblemKind::AccessTooLow);
+    if too_low && need != Need::Read {
+        let (label, name) = (need.label(), need.name());
+        println!("\nDoes your bot need '{label}' (--need {name})? One that only posts needs 'Read and write'");
+        println!("(--need write), one that only reads 'Read' (--need read). Which level a bot needs: \"Configure read and");
+        println!("write access\" (book/configure-read-and-write-access.md#what-to-enter-for-your-own-bot).");
+    }
+    if let Some(oauth2) = &oauth2 {
+        println!("\n{oauth2}");
+    }
+    if keys.sandbox {
+        println!("\nThat was the SANDBOX, not X: run without --sandbox to verify your own keys.");
     }
     Ok(ExitCode::from(code))
 }

@@ -57,10 +57,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    run(Args::parse()).await.unwrap_or_else(|e| {
-        eprintln!("✘ {e:#}");
-        ExitCode::from(1)
-    })
+    support::terminal::exit(run(Args::parse()).await)
 }
 
 async fn run(args: Args) -> anyhow::Result<ExitCode> {

@@ -85,6 +85,12 @@ pub enum Refusal {
     SpaceInValue,
     /// A quote opened and never closed before the end of the file.
     UnclosedQuote,
+    /// A quote inside or at the end of an unquoted value (`NAME=abc"`): dotenvy reads it as the start
+    /// of a quoted value, which then never closes.
+    StrayQuote {
+        /// Whether it is the value's last character (a closing quote whose opening one is missing).
+        at_end: bool,
+    },
     /// `1ST=x`: a name that doesn't start with a letter or `_`.
     BadName,
     /// `NAME value`: a name without `=` after it.
@@ -126,7 +132,20 @@ impl<'a> Span<'a> {
     /// Why dotenvy refuses this span, were it to refuse it (it is the caller who knows it does).
     pub(crate) fn refusal(&self) -> Refusal {
         if self.unterminated {
-            return Refusal::UnclosedQuote;
+            // The value's first line: a quote in it that doesn't open it is a stray one.
+            let first = self
+                .assignment()
+                .filter(|a| a.quote() == Quote::Bare)
+                .map(|a| {
+                    let line = a.value.lines().next().unwrap_or("").trim_end();
+                    (line.find(['"', '\'']), line.len())
+                });
+            return match first {
+                Some((Some(at), len)) => Refusal::StrayQuote {
+                    at_end: at + 1 == len,
+                },
+                _ => Refusal::UnclosedQuote,
+            };
         }
         match self.kind {
             Kind::Unparsable {

@@ -36,6 +36,9 @@ pub struct Leak {
     pub found_by: FoundBy,
     /// A masked form of the value (only for public ids) or its length.
     pub shown: String,
+    /// The refs the commit is reachable from (`HEAD`, `main`, `origin/old-keys`, `v1.0`, ...): where
+    /// the value still is. Filled in for the findings that are not allowed.
+    pub refs: Vec<String>,
 }
 
 impl Leak {
@@ -159,6 +162,9 @@ on its line, or add its fingerprint to .xkeysignore at the top of the repository
 pub struct Scan {
     /// Credentials found and not allowed: each must be treated as leaked.
     pub leaks: Vec<Leak>,
+    /// The refs whose history was searched: `HEAD` and every branch, remote-tracking branch and tag
+    /// (`git log --all`).
+    pub refs: Vec<String>,
     /// Findings allowed as known fakes, and how.
     pub allowed: Vec<(Leak, AllowedBy)>,
     /// Commits searched.
@@ -237,9 +243,50 @@ pub fn scan(dir: &Path) -> Result<Scan, ScanError> {
         .into_iter()
         .partition::<Vec<_>, _>(|leak| entries.iter().any(|e| leak.allowed_by(e)));
     scan.leaks = leaks;
+    let lines = |args: &[&str]| -> Vec<String> {
+        git(args).map_or(Vec::new(), |out| {
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            text.lines().map(str::to_string).collect()
+        })
+    };
+    let head = git(&["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok_and(|o| o.status.success());
+    scan.refs = head.then(|| "HEAD".to_string()).into_iter().collect();
+    scan.refs
+        .extend(short_refs(lines(&["for-each-ref", "--format=%(refname)"])));
+    // Where each finding still is: one `git for-each-ref --contains` per commit found.
+    let mut reachable = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for leak in &mut scan.leaks {
+        let refs = reachable.entry(leak.commit.clone()).or_insert_with(|| {
+            let in_head = head
+                && git(&["merge-base", "--is-ancestor", &leak.commit, "HEAD"])
+                    .is_ok_and(|o| o.status.success());
+            let contains = format!("--contains={}", leak.commit);
+            let others = short_refs(lines(&["for-each-ref", &contains, "--format=%(refname)"]));
+            in_head
+                .then(|| "HEAD".to_string())
+                .into_iter()
+                .chain(others)
+                .collect()
+        });
+        leak.refs = refs.clone();
+    }
     scan.allowed
         .extend(allowed.into_iter().map(|l| (l, AllowedBy::AllowFile)));
     Ok(scan)
+}
+
+/// Refs as people name them (`main`, `origin/main`, `v1.0`), without the symbolic `origin/HEAD`,
+/// which only repeats the branch it points to.
+fn short_refs(full: Vec<String>) -> Vec<String> {
+    full.into_iter()
+        .filter(|r| !r.ends_with("/HEAD"))
+        .map(|r| {
+            ["refs/heads/", "refs/remotes/", "refs/tags/", "refs/"]
+                .iter()
+                .find_map(|p| r.strip_prefix(p))
+                .map_or(r.clone(), str::to_string)
+        })
+        .collect()
 }
 
 /// Scans `git log -p --unified=0` output; findings on lines with the allow marker are set aside.
@@ -274,6 +321,7 @@ fn scan_patch(reader: impl BufRead, scan: &mut Scan) {
                     field,
                     found_by,
                     shown: field.display_value(&value),
+                    refs: Vec::new(),
                 };
                 if added.contains(ALLOW_MARKER) {
                     scan.allowed.push((leak, AllowedBy::Marker));

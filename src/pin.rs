@@ -110,7 +110,7 @@ pub enum PinError {
     #[error("no PIN was entered: type the digits X shows after you click 'Authorize app' (see \"Get tokens for a bot account\", book/tokens-for-a-bot-account.md)")]
     Empty,
     /// Something other than digits.
-    #[error("the PIN must be digits only (X shows 7, e.g. 0123456), but what was entered has {0} other character(s): type just the digits")]
+    #[error("the PIN must be digits only (X shows 7, e.g. 0123456), but what was entered has {0} other character{s}: type just the digits", s = if *.0 == 1 { "" } else { "s" })]
     NotDigits(usize),
     /// Too few or too many digits to be a PIN.
     #[error("the PIN has {0} digits, but X's PINs have 7: type the number X shows after 'Authorize app'")]
@@ -336,6 +336,10 @@ mod tests {
         assert_eq!(Pin::parse("  ").unwrap_err(), PinError::Empty);
         let err = Pin::parse("12a4567").unwrap_err();
         assert_eq!(err, PinError::NotDigits(1));
+        assert!(
+            err.to_string().contains("has 1 other character: type"),
+            "{err}"
+        );
         assert!(!err.to_string().contains("12a4567"));
         assert_eq!(Pin::parse("123").unwrap_err(), PinError::Length(3));
         assert_eq!(
@@ -352,7 +356,8 @@ mod tests {
         };
         assert_eq!(
             format!("{rt:?}"),
-            "RequestToken { token: \"Z6eE…\", secret: \"[REDACTED]\" }"
+            // 42 characters: not a public id's shape, so `mask` shows only the length.
+            "RequestToken { token: \"(42 characters, hidden)\", secret: \"[REDACTED]\" }"
         );
         let flow = PinFlow::new(
             ApiKey::new("Xa1bC2dE3fG4hI5jK6lM7nO8p"),

@@ -105,6 +105,11 @@ pub struct Verdict {
     /// The sandbox's explanation of a rejected signature, when verifying against it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox_explain: Option<String>,
+    /// When the keys verified were the sandbox's demo keys because none of yours were found: why
+    /// (e.g. `no .env in /home/you/bot`). The report then speaks of the demo keys, and its last line
+    /// says that yours were not checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub demo_because: Option<String>,
 }
 
 impl Verdict {
@@ -138,6 +143,7 @@ pub async fn verify(client: &XClient, need: Need) -> Verdict {
         problems: Vec::new(),
         requests: 0,
         sandbox_explain: None,
+        demo_because: None,
     };
     let fields = [("user.fields", "created_at,verified,protected")];
     match client.get(USERS_ME, &fields).await {
@@ -372,7 +378,12 @@ pub fn describe_skew(skew: i64) -> String {
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "Verifying your keys: {}", self.request)?;
+        let whose = if self.demo_because.is_some() {
+            "the demo keys"
+        } else {
+            "your keys"
+        };
+        writeln!(f, "Verifying {whose}: {}", self.request)?;
         writeln!(f)?;
         for check in &self.checks {
             writeln!(f, "{check}")?;
@@ -396,7 +407,26 @@ impl fmt::Display for Verdict {
             writeln!(f, "  The sandbox explains: {explain}")?;
         }
         writeln!(f)?;
-        match (self.problems.first(), &self.account) {
+        self.fmt_conclusion(f)
+    }
+}
+
+impl Verdict {
+    /// The last line: whether the keys work, or whose side the problem is on.
+    fn fmt_conclusion(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(why) = &self.demo_because {
+            let mark = if self.is_ok() {
+                "✔ The demo keys work"
+            } else {
+                "✘ The demo keys failed"
+            };
+            return write!(
+                f,
+                "{mark} (SANDBOX) — your own keys were not checked: {why}."
+            );
+        }
+        let first = self.problems.first();
+        match (first, &self.account) {
             (None, Some(a)) => write!(
                 f,
                 "✔ Your keys work: they act for @{} with '{}' access.",
@@ -404,6 +434,20 @@ impl fmt::Display for Verdict {
                 self.access_level.map_or("unknown", |l| l.label())
             ),
             (None, None) => write!(f, "✔ Your keys work."),
+            // A 429 is this account's own usage: X authenticated the request, then refused it.
+            (Some(p), _) if p.kind == ProblemKind::RateLimited => {
+                let when = match p.retry {
+                    Retry::AfterReset { reset: Some(reset) } => format!(
+                        " (in {} min)",
+                        api_error::until(reset).as_secs().div_ceil(60)
+                    ),
+                    _ => String::new(),
+                };
+                write!(
+                    f,
+                    "✘ Not verified this time: this account used up its own rate limit for {USERS_ME}. Wait until the window resets{when}, then run this again."
+                )
+            }
             (Some(p), _) if p.kind.blame() == Blame::Network && self.status.is_none() => write!(
                 f,
                 "✘ X could not be reached, so nothing is known about your keys yet: fix the network problem above, then run this again."

@@ -74,6 +74,9 @@ fn swapped_api_key_and_secret() {
         "{out}"
     );
     assert!(out.contains("book/get-the-api-key-and-secret.md"), "{out}");
+    // A secret in the API Key's slot is masked as what it is: not even 4 characters of it.
+    assert!(!out.contains(&API_KEY_SECRET[..4]), "{out}");
+    assert!(out.contains("X_API_KEY = 50 characters, hidden"), "{out}");
 }
 
 #[test]
@@ -90,6 +93,7 @@ fn swapped_access_token_and_secret() {
         out.contains("fix: Swap the values of X_ACCESS_TOKEN and X_ACCESS_TOKEN_SECRET."),
         "{out}"
     );
+    assert!(!out.contains(&ACCESS_TOKEN_SECRET[..4]), "{out}");
 }
 
 #[test]
@@ -178,7 +182,7 @@ fn lines_dotenv_refuses_are_named_with_their_line() {
     for expected in [
         "line 2 uses `NAME: value` (YAML style); dotenv needs `NAME=value`, so X_API_KEY is not loaded.",
         // dotenvy's dotenv() stops at the first line it refuses: say what a bot then misses.
-        "a bot that loads .env with it doesn't get X_API_KEY_SECRET, X_ACCESS_TOKEN_SECRET either.",
+        "a bot that loads .env with it doesn't get X_API_KEY_SECRET or X_ACCESS_TOKEN_SECRET either.",
         "line 4: the value of X_ACCESS_TOKEN has a space in it, which dotenv can't parse without quotes, so X_ACCESS_TOKEN is not loaded.",
         "API Key (X_API_KEY): is not loaded: line 2 of the .env file sets it",
         "Access Token (X_ACCESS_TOKEN): is not loaded: line 4",
@@ -298,13 +302,37 @@ fn a_token_without_its_secret_is_an_error() {
 #[test]
 fn a_missing_env_file_named_on_the_command_line_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = example("check_keys", dir.path())
-        .args(["--env-file", "nope/.env"])
-        .output()
-        .unwrap();
-    let (_, stderr) = texts(&out);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("can't read nope/.env"), "{stderr}");
+    // Every example that loads keys, with backtraces asked for: one clean message, never a
+    // backtrace. pin_login and oauth2_login write to the file they are given (it need not exist
+    // yet), so they say which keys they found in neither place.
+    let cant_read = "can't read nope/.env";
+    for (name, args, says) in [
+        ("check_keys", &[][..], cant_read),
+        ("verify_keys", &[], cant_read),
+        ("verify_many", &["accounts.csv"], cant_read),
+        ("bearer_lookup", &[], cant_read),
+        ("post_and_delete", &[], cant_read),
+        ("send_dm", &["--to", "1"], cant_read),
+        ("pin_login", &[], "found in the environment or nope/.env"),
+        ("oauth2_login", &[], "found in the environment or nope/.env"),
+    ] {
+        let out = example(name, dir.path())
+            .args(["--env-file", "nope/.env"])
+            .args(args)
+            .env("RUST_BACKTRACE", "1")
+            .output()
+            .unwrap();
+        let (stdout, stderr) = texts(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stdout}{stderr}");
+        assert!(
+            stdout.contains(says) || stderr.contains(says),
+            "{name}: {stdout}{stderr}"
+        );
+        assert!(
+            !stderr.contains("backtrace") && !stderr.contains("panicked"),
+            "{name}: {stderr}"
+        );
+    }
 }
 
 #[test]
@@ -473,6 +501,49 @@ fn git_scan_outside_a_repository_is_a_clear_error() {
     );
 }
 
+/// In a clone, a commit that only a remote-tracking branch reaches is still in the repository: the
+/// finding names that branch, and the report names every ref whose history was searched.
+#[test]
+fn git_scan_names_the_refs_a_finding_is_reachable_from() {
+    let root = tempfile::tempdir().unwrap();
+    let (origin, clone) = (root.path().join("origin"), root.path().join("clone"));
+    std::fs::create_dir(&origin).unwrap();
+    let git = |dir: &std::path::Path, args: &[&str]| common::git(dir, args);
+    if !git(&origin, &["init", "-q", "-b", "main"]) {
+        eprintln!("git (2.28 or later) is not installed: skipping");
+        return;
+    }
+    assert!(git(
+        &origin,
+        &["commit", "-q", "--allow-empty", "-m", "start"]
+    ));
+    assert!(git(&origin, &["checkout", "-q", "-b", "old-keys"]));
+    std::fs::write(
+        origin.join(".env"),
+        format!("X_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}\n"),
+    )
+    .unwrap();
+    assert!(git(&origin, &["add", "-f", ".env"]) && git(&origin, &["commit", "-qm", "keys"]));
+    assert!(git(&origin, &["checkout", "-q", "main"]));
+    let (from, to) = (origin.to_str().unwrap(), clone.to_str().unwrap());
+    assert!(git(root.path(), &["clone", "-q", from, to]));
+
+    let (code, out) = scan_git(&clone);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains(
+            "(2 commits, 1 file; reachable from HEAD, main, origin/main and origin/old-keys):"
+        ),
+        "the refs searched, without the symbolic origin/HEAD:\n{out}"
+    );
+    assert!(
+        out.contains("Access Token Secret in .env:1")
+            && out.contains("      in origin/old-keys (not in HEAD)\n"),
+        "where the finding still is:\n{out}"
+    );
+    assert!(!out.contains(&ACCESS_TOKEN_SECRET[..4]), "{out}");
+}
+
 /// Runs `check_keys --git` in `dir`: (exit code, stdout).
 fn scan_git(dir: &std::path::Path) -> (Option<i32>, String) {
     let out = example("check_keys", dir).arg("--git").output().unwrap();
@@ -511,7 +582,7 @@ fn git_scan_allows_marked_and_listed_fakes_only() {
     let (code, out) = scan_git(dir.path());
     assert_eq!(code, Some(1), "{out}");
     assert!(
-        out.contains("✘ 1 X credential(s) found in the git history of . (1 commits, 4 files):"),
+        out.contains("✘ 1 X credential found in the git history of . (1 commit, 4 files; reachable from HEAD and "),
         "{out}"
     );
     assert!(out.contains("Access Token Secret in .env:1"), "{out}");
@@ -574,5 +645,73 @@ fn this_repositorys_history_passes_git_scan() {
     assert!(
         out.contains(" commits, ") && out.contains("allowed as known fakes"),
         "{out}"
+    );
+}
+
+/// Keys saved under another service's names (API_KEY, API_SECRET) are named, with the rename.
+#[test]
+fn keys_under_other_names_are_named_with_the_rename() {
+    let (code, out) = run(&format!(
+        "API_KEY={API_KEY}\nAPI_SECRET={API_KEY_SECRET}\nX_ACCESS_TOKEN={ACCESS_TOKEN}\nX_ACCESS_TOKEN_SECRET={ACCESS_TOKEN_SECRET}\n"
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "fix: .env line 1 sets API_KEY: if that is your X API Key, rename it X_API_KEY"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(".env line 2 sets API_SECRET: if that is your X API Key Secret, rename it X_API_KEY_SECRET"),
+        "{out}"
+    );
+}
+
+/// A quote that never closes: the error names every credential it swallows, once.
+#[test]
+fn an_unclosed_quote_names_what_it_swallows() {
+    let (code, out) = run(&format!(
+        "X_API_KEY=\"{API_KEY}\nX_API_KEY_SECRET={API_KEY_SECRET}\nX_ACCESS_TOKEN={ACCESS_TOKEN}\n"
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("line 1 opens a quote that never closes: dotenv refuses everything from there to the end of the file, so X_API_KEY, X_API_KEY_SECRET and X_ACCESS_TOKEN (lines 1 to 3) are not loaded."),
+        "{out}"
+    );
+    assert_eq!(out.matches("never closes").count(), 1, "{out}");
+}
+
+/// No .env here but one in the parent folder (where dotenvy's `dotenv()` would find it): said,
+/// with the option that checks it.
+#[test]
+fn a_env_file_in_a_parent_folder_is_pointed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    write_env(
+        dir.path(),
+        &env_file(API_KEY, API_KEY_SECRET, ACCESS_TOKEN, ACCESS_TOKEN_SECRET),
+    );
+    let bot = dir.path().join("bot");
+    std::fs::create_dir(&bot).unwrap();
+    let out = example("check_keys", &bot).output().unwrap();
+    let (stdout, _) = texts(&out);
+    assert!(
+        stdout.contains("there is no .env in")
+            && stdout.contains("but there is this one in a parent folder"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Check it with --env-file ../.env"),
+        "{stdout}"
+    );
+
+    let out = example("verify_keys", &bot).output().unwrap();
+    let (stdout, _) = texts(&out);
+    assert!(
+        stdout.contains("(a parent folder has one: try --env-file ../.env)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("your own keys were not checked"),
+        "{stdout}"
     );
 }

@@ -119,6 +119,11 @@ fn fault_server(fault: Fault) -> (String, Arc<AtomicU32>) {
 }
 
 fn client(base: &str) -> XClient {
+    client_with(base, |config| config)
+}
+
+/// A client with the test's timeouts, then `adjust` applied to its config.
+fn client_with(base: &str, adjust: impl FnOnce(ClientConfig) -> ClientConfig) -> XClient {
     let credentials = Credentials {
         api_key: ApiKey::new("Qz7mKp2VxR9tLw4NcB8hJd3Fs"),
         api_key_secret: ApiKeySecret::new("mN4bV8cX2zL6kJ9hG3fD7sA1pO5iU0yT4rE8wQ2aZ6xC9vB3nM"),
@@ -133,7 +138,7 @@ fn client(base: &str) -> XClient {
         .timeout(Duration::from_millis(300))
         .connect_timeout(Duration::from_millis(300))
         .backoff(Duration::from_millis(20));
-    XClient::new(credentials, config).unwrap()
+    XClient::new(credentials, adjust(config)).unwrap()
 }
 
 /// Runs one fault; returns the diagnosis, the server's request count and the time taken.
@@ -152,10 +157,11 @@ async fn run(base: &str) -> (ProblemKind, u32, Duration, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_ends_in_time_with_a_diagnosis_and_bounded_requests() {
     use ProblemKind::*;
-    // (fault, diagnosis, requests the server must see: retries only for idempotent-safe failures)
+    // (fault, diagnosis, requests the server must see: retries only for idempotent-safe failures;
+    // a timeout is retried because each attempt (300 ms) ends well within the 30 s retry budget)
     let matrix: &[(Fault, ProblemKind, u32)] = &[
         (Fault::ResetMidResponse, Connection, 3),
-        (Fault::Slow, Timeout, 1),
+        (Fault::Slow, Timeout, 3),
         (Fault::Status(500), ServerError, 3),
         (Fault::Status(502), ServerError, 3),
         (Fault::Status(503), ServerError, 3),
@@ -280,4 +286,57 @@ fn plain_http_is_refused_except_to_loopback() {
             "{url}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_is_retried_only_if_the_retry_can_end_within_the_budget() {
+    // A 300 ms timeout and a 400 ms budget: a second attempt (20 ms wait + 300 ms) can't end in time.
+    let (base, count) = fault_server(Fault::Slow);
+    let tight = client_with(&base, |c| c.retries(2, Duration::from_millis(400)));
+    let error = tight.get("/2/users/me", &[]).await.unwrap_err();
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        error.to_string(),
+        "X did not answer within 300ms (1 attempt; not retried: another attempt could not end within the 400ms retry budget)"
+    );
+
+    // A POST that timed out is not retried, and the error says it may have been done.
+    let (base, count) = fault_server(Fault::Slow);
+    let error = client(&base)
+        .post_json("/2/tweets", &serde_json::json!({"text": "hi"}))
+        .await
+        .unwrap_err();
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+    assert!(
+        error
+            .to_string()
+            .contains("a POST is never retried, it may have been done"),
+        "{error}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_without_an_answer_is_to_be_checked_before_it_is_sent_again() {
+    use xkeys::api_error::{ApiFailure, Call, Retry};
+    let (base, _) = fault_server(Fault::Slow);
+    let posted = client(&base)
+        .post_json("/2/tweets", &serde_json::json!({"text": "hi"}))
+        .await;
+    let request = "POST /2/tweets".to_string();
+    let failed = ApiFailure::from_write_outcome(request, &posted, Call::UserContext, "data.id");
+    assert!(failed.maybe_done());
+    assert_eq!(failed.problem.retry, Retry::AfterChecking);
+    let shown = failed.problem.to_string();
+    assert!(shown.contains("Fix:   Don't run this again yet"), "{shown}");
+    assert!(shown.contains("Retry: only after checking"), "{shown}");
+
+    // An answer, even a failing one, means it wasn't done: the kind's own advice stands.
+    let (base, _) = fault_server(Fault::Status(503));
+    let posted = client(&base)
+        .post_json("/2/tweets", &serde_json::json!({"text": "hi"}))
+        .await;
+    let request = "POST /2/tweets".to_string();
+    let failed = ApiFailure::from_write_outcome(request, &posted, Call::UserContext, "data.id");
+    assert!(!failed.maybe_done(), "{}", failed.problem);
+    assert_eq!(failed.problem.kind, ProblemKind::ServerError);
 }

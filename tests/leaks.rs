@@ -431,7 +431,7 @@ async fn no_example_in_any_scenario_prints_or_writes_a_secret() {
     assert!(
         free[0].texts[0]
             .1
-            .contains("X credential(s) found in the git history"),
+            .contains("X credentials found in the git history"),
         "check_keys --git found the keys: {:?}",
         free[0].texts
     );

@@ -350,17 +350,26 @@ fn with_no_keys_it_shows_the_sandbox_and_says_so() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout
-            .starts_with("No X keys found in the environment or .env, so this is a DEMONSTRATION"),
+            .starts_with("No X keys found, so this is a DEMONSTRATION: demo keys verified against the xkeys sandbox"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("✔ Your keys work: they act for @xkeys_full"),
+        stdout.contains("✔ Account                @xkeys_full"),
+        "{stdout}"
+    );
+    // The folder searched is named, and the last line can't be read as "your keys work".
+    let folder = dir.path().display().to_string();
+    assert!(
+        stdout.contains(&format!("no .env in {folder}.")),
         "{stdout}"
     );
     assert!(
-        stdout.contains("That was the SANDBOX with demo keys, not X."),
+        stdout.trim_end().ends_with(&format!(
+            "✔ The demo keys work (SANDBOX) — your own keys were not checked: no .env in {folder}."
+        )),
         "{stdout}"
     );
+    assert!(!stdout.contains("Your keys work"), "{stdout}");
 }
 
 #[test]

@@ -448,8 +448,9 @@ async fn quoted_csv_fields_may_span_lines_and_an_unclosed_quote_stops_at_its_lin
     assert_eq!(run2.code, Some(1), "{}{}", run2.stdout, run2.stderr);
     assert_eq!(lines(&run2).len(), 1, "{}", run2.stdout);
     assert!(
-        run2.stderr
-            .contains("✘ stopped: the CSV row that starts on line 3 is longer than 65536 bytes"),
+        run2.stderr.contains(
+            "✘ error: stopped: the CSV row that starts on line 3 is longer than 65536 bytes"
+        ),
         "{}",
         run2.stderr
     );

@@ -118,13 +118,7 @@ impl KeysArgs {
     /// # Security
     /// As [`KeysArgs::target`].
     pub async fn target_or_exit(&self, try_it: &str) -> Result<Target, ExitCode> {
-        self.target(self.sandbox).await.map_err(|e| {
-            println!("{e}");
-            if e.keys_missing() {
-                println!("No keys yet? Try the sandbox: {try_it}");
-            }
-            ExitCode::from(1)
-        })
+        self.target(self.sandbox).await.map_err(|e| e.stop(try_it))
     }
 
     /// Your four keys, checked offline; or, with `sandbox`, that scenario's demo keys and a sandbox.
@@ -204,9 +198,7 @@ impl Target {
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
     /// The offline check found errors or missing keys (the report says which and how to fix them).
-    #[error(
-        "{0}\n\nStopped before contacting X: the offline check needs all four keys and no errors."
-    )]
+    #[error("{}", .0.before_contacting_x())]
     Check(Box<Report>),
     /// The `.env` file named could not be read.
     #[error(transparent)]
@@ -221,4 +213,39 @@ impl TargetError {
     pub fn keys_missing(&self) -> bool {
         matches!(self, TargetError::Check(report) if !report.is_complete())
     }
+
+    /// Prints why nothing was sent (and, if keys are missing, `try_it`: the command that tries the
+    /// sandbox instead); returns exit status 1.
+    pub fn stop(&self, try_it: &str) -> ExitCode {
+        match self {
+            TargetError::Check(_) => println!("{self}"),
+            _ => eprintln!("✘ error: {self}"),
+        }
+        if self.keys_missing() {
+            println!("\nNo keys yet? Try the sandbox: {try_it}");
+        }
+        ExitCode::from(1)
+    }
+}
+
+/// Why your own keys were not checked: no `.env` here (and the parent folder's, if there is one).
+pub fn not_checked(loaded: &LoadedKeys) -> String {
+    let Some(no) = &loaded.no_env_file else {
+        return "no .env file".into();
+    };
+    match no.parent_relative() {
+        Some(up) => format!(
+            "{no} (a parent folder has one: try --env-file {})",
+            up.display()
+        ),
+        None => no.to_string(),
+    }
+}
+
+/// What a run with no keys at all says first: this is a demonstration, and how to check yours.
+pub fn demo_banner(not_checked: &str) {
+    println!("No X keys found, so this is a DEMONSTRATION: demo keys verified against the xkeys sandbox (a");
+    println!("local X API), not against X. Your own keys: none in the environment, {not_checked}.");
+    println!("Keys in another file? Add --env-file PATH. None yet? Follow Part I of the book");
+    println!("(book/introduction.md) and save them in .env (see .env.example).\n");
 }

@@ -7,6 +7,15 @@ use anyhow::Context;
 use xkeys::api_error::{ApiFailure, Problem};
 use xkeys::credentials::{Field, LoadedKeys};
 
+/// An example's exit status; an error that stopped it is printed as one clean line (to stderr, never
+/// with a backtrace, whatever `RUST_BACKTRACE` says) and gives exit status 1.
+pub fn exit(result: anyhow::Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("✘ error: {e:#}");
+        ExitCode::from(1)
+    })
+}
+
 /// Prints a failed call's report (to stderr) and returns the exit status for it.
 pub fn failed(failure: &ApiFailure) -> ExitCode {
     eprintln!("{}", failure.report());

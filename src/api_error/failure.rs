@@ -21,6 +21,9 @@ pub enum Retry {
     },
     /// Yes, in a little while (X-side or network trouble).
     Later,
+    /// Only after checking: a POST that got no answer (a post, a DM) may have been done, and doing
+    /// it again could do it twice.
+    AfterChecking,
 }
 
 impl Retry {
@@ -55,6 +58,19 @@ impl fmt::Display for Retry {
             Retry::AfterReset { reset: None } => {
                 f.write_str("yes, after the rate-limit window resets.")
             }
+            Retry::AfterChecking => f.write_str(
+                "only after checking: the request went out and no answer came, so X may have done it; running this again could do it twice.",
+            ),
+        }
+    }
+}
+
+impl Problem {
+    /// What to do: the kind's fix, or, when the request may have been done, to look first.
+    pub fn fix(&self) -> &'static str {
+        match self.retry {
+            Retry::AfterChecking => "Don't run this again yet: first look at the account (its posts, or the conversation) for what this request would have done. If it isn't there, run this again; if timeouts keep happening, check your network, proxy and firewall (HTTPS to api.x.com must be allowed), or raise --timeout.",
+            _ => self.kind.fix(),
         }
     }
 }
@@ -65,7 +81,7 @@ impl fmt::Display for Problem {
         let kind = self.kind;
         writeln!(f, "✘ {}", kind.title())?;
         writeln!(f, "  Why:   {}", kind.explanation())?;
-        writeln!(f, "  Fix:   {}", kind.fix())?;
+        writeln!(f, "  Fix:   {}", self.fix())?;
         match kind.guide_step() {
             Some(step) => writeln!(f, "  See:   {}; the steps: {}", kind.chapter(), step)?,
             None => writeln!(f, "  See:   {}", kind.chapter())?,
@@ -120,6 +136,28 @@ impl ApiFailure {
             Ok(r) => Self::from_response(request, r, call),
             Err(e) => Self::from_client_error(request, e),
         }
+    }
+
+    /// [`ApiFailure::from_outcome`] for a POST that changes something (a post, a DM): when the
+    /// request went out and no answer came (a timeout, a connection that broke while the answer was
+    /// read), X may have done it, so the advice is to look before trying again
+    /// ([`Retry::AfterChecking`]), never just to run it again.
+    pub fn from_write_outcome(
+        request: String,
+        outcome: &Result<ApiResponse, ClientError>,
+        call: Call,
+        what: &str,
+    ) -> Self {
+        let mut failure = Self::from_outcome(request, outcome, call, what);
+        if let Err(ClientError::Timeout { .. } | ClientError::Interrupted { .. }) = outcome {
+            failure.problem.retry = Retry::AfterChecking;
+        }
+        failure
+    }
+
+    /// Whether the request may have been done although it failed ([`Retry::AfterChecking`]).
+    pub fn maybe_done(&self) -> bool {
+        self.problem.retry == Retry::AfterChecking
     }
 
     /// From a success answer that lacks what X always sends (`what` names it; never the body).

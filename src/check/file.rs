@@ -3,7 +3,7 @@
 use super::git::{git_status, GitStatus};
 use super::{About, Finding, Severity, Subject};
 use crate::chapters;
-use crate::credentials::{EnvFile, Field, FileIssue, FoundValue, Origin, Refusal};
+use crate::credentials::{EnvFile, Field, FileIssue, FoundValue, NoEnvFile, Origin, Refusal};
 
 /// What is found about the file: severity, problem, fix (all explained in "Store and load your keys").
 type FileFinding = (Severity, String, String);
@@ -16,13 +16,13 @@ pub(super) fn check_file(file: &EnvFile, values: &[FoundValue], git: bool, out: 
     let found = file
         .issues
         .iter()
-        .map(|i| {
-            let (severity, mut problem, fix) = issue(i);
+        .filter_map(|i| {
+            let (severity, mut problem, fix) = issue(i, &file.issues)?;
             if let (FileIssue::Unparsable { line, .. }, true) = (i, first_refused) {
                 first_refused = false;
                 problem.push_str(&stops_at(*line, values).unwrap_or_default());
             }
-            (severity, problem, fix)
+            Some((severity, problem, fix))
         })
         .chain(file.mode.and_then(|mode| open_mode(mode, &shown)))
         .chain(
@@ -36,11 +36,42 @@ pub(super) fn check_file(file: &EnvFile, values: &[FoundValue], git: bool, out: 
     }
 }
 
-fn issue(issue: &FileIssue) -> FileFinding {
-    match issue {
+/// No `.env` here, but one in a parent folder: a bot that loads with `dotenvy::dotenv()` reads that one
+/// (it searches the parent folders), while this check (like `dotenvy::from_filename(".env")`) doesn't.
+pub(super) fn check_parent_env_file(no: &NoEnvFile, out: &mut Vec<Finding>) {
+    let (Some(found), Some(up)) = (&no.in_parent, no.parent_relative()) else {
+        return;
+    };
+    let about = &mut About::new(Subject::EnvFile(found.display().to_string()), out);
+    about.push(
+        Severity::Warning,
+        format!("there is no .env in {}, but there is this one in a parent folder: a bot that loads .env with dotenvy's `dotenv()` finds it there (it searches the parent folders); this check looked only in {}.", no.folder.display(), no.folder.display()),
+        format!("Check it with --env-file {} (or run this in its folder). If your bot should not use it, move it away.", up.display()),
+        chapters::STORE_AND_LOAD,
+    );
+}
+
+/// What to say about an issue; `None` for the lines a quote swallowed (the error about the line
+/// whose quote never closes names them, and each credential's own line says it is not loaded).
+fn issue(issue: &FileIssue, all: &[FileIssue]) -> Option<FileFinding> {
+    Some(match issue {
         FileIssue::Unparsable {
             line, name, cause, ..
-        } => unparsable(*line, name.as_deref(), *cause),
+        } => {
+            let swallowed: Vec<(usize, &str)> = all
+                .iter()
+                .filter_map(|i| match i {
+                    FileIssue::Swallowed {
+                        line: l,
+                        name,
+                        opened_on,
+                    } if opened_on == line => Some((*l, name.as_str())),
+                    _ => None,
+                })
+                .collect();
+            unparsable(*line, name.as_deref(), *cause, &swallowed)
+        }
+        FileIssue::Swallowed { .. } => return None,
         FileIssue::SpacesAroundEquals { line, name } => (
             Severity::Warning,
             format!("line {line} has spaces around `=`. dotenv reads {name} anyway, but a shell's `source .env` and other loaders don't."),
@@ -61,15 +92,46 @@ fn issue(issue: &FileIssue) -> FileFinding {
             format!("line {line} sets {name}, which looks like an X key but is not a name xkeys or X's samples use."),
             format!("Use the standard names: {}.", Field::ALL.map(|f| f.env_name()).join(", ")),
         ),
+    })
+}
+
+/// Names in a sentence: `A`, `A and B`, `A, B and C` (`or` instead of `and` with `joiner`).
+pub(super) fn listed(names: &[&str], joiner: &str) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} {joiner} {last}", init.join(", ")),
     }
 }
 
-/// A line dotenv refuses, with its cause in words (the line itself is never shown: it may hold a secret).
-fn unparsable(line: usize, name: Option<&str>, cause: Refusal) -> FileFinding {
+/// A line dotenv refuses, with its cause in words (the line itself is never shown: it may hold a
+/// secret); `swallowed`: the credentials on later lines that an unclosed quote on it swallows.
+fn unparsable(
+    line: usize,
+    name: Option<&str>,
+    cause: Refusal,
+    swallowed: &[(usize, &str)],
+) -> FileFinding {
     let var = name.unwrap_or("that variable");
     let not_loaded = match name {
         Some(name) => format!(", so {name} is not loaded"),
         None => String::new(),
+    };
+    // What an unclosed quote takes with it: the variable on the line, and those on the lines after.
+    let to_the_end = {
+        let names: Vec<&str> = name
+            .into_iter()
+            .chain(swallowed.iter().map(|s| s.1))
+            .collect();
+        let last = swallowed.last().map_or(line, |s| s.0);
+        match names.len() {
+            0 => String::new(),
+            1 => format!(", so {} is not loaded", names[0]),
+            _ => format!(
+                ", so {} (lines {line} to {last}) are not loaded",
+                listed(&names, "and")
+            ),
+        }
     };
     let (problem, fix) = match cause {
         Refusal::Yaml => (
@@ -92,8 +154,15 @@ fn unparsable(line: usize, name: Option<&str>, cause: Refusal) -> FileFinding {
             format!("Check line {line}: {}=value with the value alone (put a value that really has spaces in single quotes).", name.unwrap_or("NAME")),
         ),
         Refusal::UnclosedQuote => (
-            format!("line {line} opens a quote that never closes, so dotenv refuses everything from there to the end of the file{not_loaded}."),
+            format!("line {line} opens a quote that never closes: dotenv refuses everything from there to the end of the file{to_the_end}."),
             format!("Close the quote on line {line}, or remove it: X's keys need no quotes."),
+        ),
+        Refusal::StrayQuote { at_end } => (
+            format!(
+                "line {line}: the value of {var} has a quote {} but doesn't start with one; dotenv reads that quote as opening a quoted value that never closes, and refuses everything from there to the end of the file{to_the_end}.",
+                if at_end { "at its end" } else { "inside it" }
+            ),
+            format!("Remove the quote from line {line}: X's keys need no quotes."),
         ),
         Refusal::BadName => (
             format!("line {line}: the name doesn't start with a letter or `_`, which dotenv needs."),
@@ -122,7 +191,7 @@ fn stops_at(line: usize, values: &[FoundValue]) -> Option<String> {
     (!after.is_empty()).then(|| {
         format!(
             " dotenvy's `dotenv()` stops at this line, so a bot that loads .env with it doesn't get {} either.",
-            after.join(", ")
+            listed(&after, "or")
         )
     })
 }

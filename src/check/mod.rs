@@ -18,7 +18,7 @@ mod report;
 mod shape;
 mod value;
 
-pub use report::{FieldStatus, Finding, Report, Severity, Subject};
+pub use report::{BeforeContactingX, FieldStatus, Finding, Report, Severity, Subject};
 
 use crate::chapters::{self, Chapter};
 use crate::credentials::{Field, FoundValue, LoadedKeys};
@@ -57,9 +57,12 @@ pub fn check_with(loaded: &LoadedKeys, options: CheckOptions) -> Report {
         }
     }
     defined::check_shadowed(loaded, eff, &mut findings);
-    defined::check_missing(eff, loaded.env_file.as_ref(), &mut findings);
+    defined::check_missing(eff, loaded, &mut findings);
     if let Some(file) = &loaded.env_file {
         file::check_file(file, &loaded.values, options.git, &mut findings);
+    }
+    if let Some(no) = &loaded.no_env_file {
+        file::check_parent_env_file(no, &mut findings);
     }
     findings.sort_by_key(|f| (f.severity, f.subject.field().map_or(9, |x| x as usize)));
 
@@ -68,11 +71,12 @@ pub fn check_with(loaded: &LoadedKeys, options: CheckOptions) -> Report {
     let fields = Field::ALL
         .into_iter()
         .filter(|field| oauth2 || !field.is_oauth2())
-        .map(|field| field_status(field, eff.get(field), &findings))
+        .map(|field| field_status(field, eff.get(field), loaded, &findings))
         .collect();
-    let sources = match &loaded.env_file {
-        Some(file) => format!("the environment and {}", file.path.display()),
-        None => "the environment; no .env file".to_string(),
+    let sources = match (&loaded.env_file, &loaded.no_env_file) {
+        (Some(file), _) => format!("the environment and {}", file.path.display()),
+        (None, Some(no)) => format!("the environment; {no}"),
+        (None, None) => "the environment; no .env file".to_string(),
     };
     Report {
         fields,
@@ -82,7 +86,12 @@ pub fn check_with(loaded: &LoadedKeys, options: CheckOptions) -> Report {
 }
 
 /// A field's line of the summary: where its value came from, how it looks, its worst finding.
-fn field_status(field: Field, found: Option<&FoundValue>, findings: &[Finding]) -> FieldStatus {
+fn field_status(
+    field: Field,
+    found: Option<&FoundValue>,
+    loaded: &LoadedKeys,
+    findings: &[Finding],
+) -> FieldStatus {
     let worst = findings
         .iter()
         .filter(|f| f.subject.field() == Some(field) && f.severity != Severity::Note)
@@ -98,6 +107,10 @@ fn field_status(field: Field, found: Option<&FoundValue>, findings: &[Finding]) 
         }),
         worst,
         empty,
+        not_loaded: match found {
+            Some(_) => None,
+            None => defined::not_loaded(loaded.env_file.as_ref(), field).map(|n| n.line()),
+        },
     }
 }
 

@@ -145,6 +145,9 @@ pub struct FieldStatus {
     pub worst: Option<Severity>,
     /// Whether the value found is empty (`X_ACCESS_TOKEN=`, as in `.env.example`): not set yet.
     pub empty: bool,
+    /// The `.env` line that sets it when dotenv doesn't load that line (it is in the file, but not
+    /// loaded).
+    pub not_loaded: Option<usize>,
 }
 
 /// The result of the offline check.
@@ -198,69 +201,140 @@ impl Report {
     }
 }
 
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Report {
+    /// Whether any of the four user-context keys has a value.
+    fn any_key(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|s| Field::USER_CONTEXT.contains(&s.field) && s.found.is_some() && !s.empty)
+    }
+
+    /// The user-context keys not set yet (missing or empty), by variable name.
+    pub fn not_set(&self) -> Vec<&'static str> {
+        self.fields
+            .iter()
+            .filter(|s| Field::USER_CONTEXT.contains(&s.field) && (s.found.is_none() || s.empty))
+            .map(|s| s.field.env_name())
+            .collect()
+    }
+
+    /// The report as a program that is about to contact X shows it: signing needs all four keys,
+    /// so a partial set ends the run, with what comes next, instead of getting a green verdict.
+    pub fn before_contacting_x(&self) -> BeforeContactingX<'_> {
+        BeforeContactingX(self)
+    }
+
+    /// Every line but the verdict: the fields, then the findings.
+    fn fmt_body(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "Checking your X keys offline ({})", self.sources)?;
         writeln!(f)?;
         for s in &self.fields {
-            let mark = match (s.worst, &s.found) {
-                (Some(Severity::Error), _) => "✘",
-                (Some(Severity::Warning), _) => "!",
-                (_, Some(_)) if !s.empty => "✔",
-                _ => "·",
-            };
-            match &s.found {
-                Some((name, origin)) if s.empty => writeln!(
-                    f,
-                    "  {mark} {:<20} {name} is empty  ({origin})",
-                    s.field.label()
-                )?,
-                Some((name, origin)) => writeln!(
-                    f,
-                    "  {mark} {:<20} {} = {}  ({origin})",
-                    s.field.label(),
-                    name,
-                    s.shown.as_deref().unwrap_or("")
-                )?,
-                None if s.field == Field::BearerToken => writeln!(
-                    f,
-                    "  {mark} {:<20} not set (optional: only for app-only requests)",
-                    s.field.label()
-                )?,
-                None if s.field.is_oauth2() => writeln!(
-                    f,
-                    "  {mark} {:<20} not set (OAuth 2.0: book/use-oauth-2.md)",
-                    s.field.label()
-                )?,
-                None => writeln!(f, "  {mark} {:<20} not set", s.field.label())?,
-            }
+            fmt_status(s, f)?;
         }
         for finding in &self.findings {
             writeln!(f)?;
             writeln!(f, "{finding}")?;
         }
-        writeln!(f)?;
-        let (errors, warnings) = (self.count(Severity::Error), self.count(Severity::Warning));
+        writeln!(f)
+    }
+
+    /// "0 errors, 1 warning".
+    fn counts(&self) -> (String, String) {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        if errors > 0 {
+        (
+            plural(self.count(Severity::Error), "error"),
+            plural(self.count(Severity::Warning), "warning"),
+        )
+    }
+}
+
+/// One field's line of the summary.
+fn fmt_status(s: &FieldStatus, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let mark = match (s.worst, &s.found) {
+        (Some(Severity::Error), _) => "✘",
+        (Some(Severity::Warning), _) => "!",
+        (_, Some(_)) if !s.empty => "✔",
+        _ => "·",
+    };
+    let label = s.field.label();
+    match &s.found {
+        Some((name, origin)) if s.empty => {
+            writeln!(f, "  {mark} {label:<20} {name} is empty  ({origin})")
+        }
+        Some((name, origin)) => writeln!(
+            f,
+            "  {mark} {label:<20} {name} = {}  ({origin})",
+            s.shown.as_deref().unwrap_or("")
+        ),
+        None => match s.not_loaded {
+            Some(line) => writeln!(
+                f,
+                "  {mark} {label:<20} on line {line} of the file, but not loaded (see below)"
+            ),
+            None if s.field == Field::BearerToken => writeln!(
+                f,
+                "  {mark} {label:<20} not set (optional: only for app-only requests)"
+            ),
+            None if s.field.is_oauth2() => writeln!(
+                f,
+                "  {mark} {label:<20} not set (OAuth 2.0: book/use-oauth-2.md)"
+            ),
+            None => writeln!(f, "  {mark} {label:<20} not set"),
+        },
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_body(f)?;
+        let (errors, warnings) = self.counts();
+        if self.has_errors() {
             write!(
                 f,
-                "✘ {}, {}: fix the errors above, then run this again.",
-                plural(errors, "error"),
-                plural(warnings, "warning")
+                "✘ {errors}, {warnings}: fix the errors above, then run this again."
+            )
+        } else if !self.any_key() {
+            write!(
+                f,
+                "✔ No errors so far ({warnings}), and no keys yet: the note above says what comes next."
             )
         } else if !self.is_complete() {
             write!(
                 f,
-                "✔ No errors so far ({}): the keys you have look right; the note above says what comes next.",
-                plural(warnings, "warning")
+                "✔ No errors so far ({warnings}): the keys you have look right; the note above says what comes next."
             )
         } else {
             write!(
                 f,
-                "✔ No errors ({}): the four keys look right. Offline checks can't tell whether X accepts them: verify them with X next.",
-                plural(warnings, "warning")
+                "✔ No errors ({warnings}): the four keys look right. Offline checks can't tell whether X accepts them: verify them with X next."
             )
         }
+    }
+}
+
+/// [`Report::before_contacting_x`]: the report, ending with why nothing was sent.
+pub struct BeforeContactingX<'a>(&'a Report);
+
+impl fmt::Display for BeforeContactingX<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let report = self.0;
+        if report.has_errors() || report.is_complete() {
+            write!(f, "{report}\n\nStopped before contacting X")?;
+            return match report.has_errors() {
+                true => write!(f, ": these keys would fail for the reasons above."),
+                false => write!(f, "."),
+            };
+        }
+        report.fmt_body(f)?;
+        let missing = report.not_set();
+        let (are, what) = match missing.len() {
+            1 => ("is", "it"),
+            _ => ("are", "them"),
+        };
+        write!(
+            f,
+            "· Stopped before contacting X: signing a request needs all four keys, and {} {are} not set yet.\n  Next: the note above says where to get {what}.",
+            super::file::listed(&missing, "and")
+        )
     }
 }

@@ -168,7 +168,7 @@ fn another_credential(about: &mut About<'_>, v: &FoundValue, value: &str) -> boo
     if field != Field::BearerToken && looks_like_bearer(value) {
         about.push(
             Severity::Error,
-            format!("looks like a Bearer Token (a long value starting with many `A`s), not a {label}."),
+            format!("looks like a Bearer Token (a long value starting with many `A`s), not the {label}."),
             format!("Put the Bearer Token in X_BEARER_TOKEN (optional) and paste the '{label}' from {copy} here."),
             chapters::REGISTER_AN_APP,
         );
@@ -197,7 +197,7 @@ fn another_credential(about: &mut About<'_>, v: &FoundValue, value: &str) -> boo
         about.push(
             Severity::Error,
             format!(
-                "looks like an Access Token (it starts with a user id and `-`), not a {label}."
+                "looks like an Access Token (it starts with a user id and `-`), not the {label}."
             ),
             format!(
                 "Put the Access Token in X_ACCESS_TOKEN and paste the '{label}' from {copy} here."

@@ -21,12 +21,14 @@ pub enum ClientError {
         url: String,
     },
     /// No complete answer within the timeout.
-    #[error("X did not answer within {timeout:?} ({attempts} attempt(s))")]
+    #[error("X did not answer within {timeout:?} ({})", attempts_and_why(*attempts, *last))]
     Timeout {
         /// The per-request timeout.
         timeout: Duration,
         /// Requests sent.
         attempts: u32,
+        /// Why the last attempt was the last.
+        last: LastAttempt,
     },
     /// The host name didn't resolve.
     #[error("the name {host} could not be resolved (DNS): {reason}")]
@@ -73,7 +75,46 @@ pub enum ClientError {
     Sign(String),
 }
 
+/// Why a failed request was not tried again (retries live in [`crate::client::XClient`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LastAttempt {
+    /// A POST is never retried: one that got no answer may have been done (posted, sent).
+    NotIdempotent,
+    /// Another attempt, with its wait and its own timeout, would not end within the retry budget.
+    Budget {
+        /// The time all attempts together may take.
+        budget: Duration,
+    },
+    /// Every retry allowed was used.
+    RetriesUsed,
+}
+
+/// "1 attempt; a POST is never retried, …", "3 attempts, each signed anew".
+fn attempts_and_why(attempts: u32, last: LastAttempt) -> String {
+    let n = match attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts, each signed anew"),
+    };
+    let why = match last {
+        LastAttempt::NotIdempotent => "a POST is never retried, it may have been done".to_string(),
+        LastAttempt::Budget { budget } => {
+            format!("not retried: another attempt could not end within the {budget:?} retry budget")
+        }
+        LastAttempt::RetriesUsed => return n,
+    };
+    format!("{n}; {why}")
+}
+
 impl ClientError {
+    /// The same error, saying why the attempt that failed was the last (for a timeout).
+    pub(super) fn last_attempt(mut self, why: LastAttempt) -> Self {
+        if let ClientError::Timeout { last, .. } = &mut self {
+            *last = why;
+        }
+        self
+    }
+
     /// How many requests were sent (or attempted) before giving up.
     pub fn attempts(&self) -> u32 {
         match self {
@@ -111,7 +152,11 @@ pub(super) fn classify_transport(
     let host = host.to_string();
     let lower = reason.to_ascii_lowercase();
     if e.is_timeout() {
-        ClientError::Timeout { timeout, attempts }
+        ClientError::Timeout {
+            timeout,
+            attempts,
+            last: LastAttempt::RetriesUsed,
+        }
     } else if lower.contains("dns error")
         || lower.contains("failed to lookup")
         || lower.contains("name or service not known")

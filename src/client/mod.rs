@@ -2,8 +2,11 @@
 //! HTTPS only (except loopback, for the sandbox), no redirects, and retries only where they are safe.
 //!
 //! Retries happen above the signing layer: every attempt is signed anew (new nonce and timestamp),
-//! only idempotent calls (GET, DELETE) are retried, only on 5xx and connection failures, and both the
-//! count and the total time are bounded. POSTs are never retried: a timed-out post may have been posted.
+//! only idempotent calls (GET, DELETE) are retried, only on 5xx, connection failures and timeouts,
+//! and both the count and the total time are bounded: a retry starts only if it can end, its own
+//! timeout included, within the retry budget (so with the default 20 s timeout and 30 s budget a
+//! timeout is not retried, with `--timeout 5` it is). POSTs are never retried: a timed-out post may
+//! have been posted.
 //!
 //! [`join`] is the one place a path is joined to the base URL; [`sign`] the one place a
 //! reqwest-oauth1 request is signed; [`execute`] the one place an answer is read.
@@ -21,7 +24,7 @@ use reqwest_oauth1::{DefaultSM, OAuthClientProvider, SecretsProvider, Signer};
 use crate::credentials::Credentials;
 
 pub use config::{ClientConfig, BASE_URL_VAR, DEFAULT_BASE_URL};
-pub use error::ClientError;
+pub use error::{ClientError, LastAttempt};
 pub use response::{reason_phrase, ApiResponse, RateLimit};
 
 /// The most of a response body that is read (X's bodies are a few hundred bytes).
@@ -264,19 +267,48 @@ impl XClient {
             let retryable = match &outcome {
                 Ok(r) => matches!(r.status, 500 | 502 | 503 | 504),
                 Err(ClientError::Connect { .. } | ClientError::Interrupted { .. }) => true,
+                Err(ClientError::Timeout { .. }) => true,
                 Err(_) => false,
             };
-            let time_left = self
-                .config
-                .retry_budget
-                .checked_sub(started.elapsed() + backoff)
-                .is_some();
-            if !(idempotent && retryable && attempts <= self.config.max_retries && time_left) {
-                return outcome;
+            // The next attempt must be able to end within the budget: its wait, then its timeout.
+            let next_ends = started.elapsed() + backoff + self.config.timeout;
+            let last = if !idempotent {
+                Some(LastAttempt::NotIdempotent)
+            } else if attempts > self.config.max_retries {
+                Some(LastAttempt::RetriesUsed)
+            } else if next_ends > self.config.retry_budget {
+                Some(LastAttempt::Budget {
+                    budget: self.config.retry_budget,
+                })
+            } else {
+                None
+            };
+            match last {
+                Some(why) if retryable => {
+                    return self.reported(outcome.map_err(|e| e.last_attempt(why)))
+                }
+                None if retryable => {}
+                _ => return self.reported(outcome),
             }
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(Duration::from_secs(120));
         }
+    }
+
+    /// An outcome as reported: the sandbox masks every id it names, whatever it holds, so a secret
+    /// sent where the API Key or the Access Token goes loses its prefix here.
+    fn reported(
+        &self,
+        outcome: Result<ApiResponse, ClientError>,
+    ) -> Result<ApiResponse, ClientError> {
+        outcome.map(|mut r| {
+            let c = &self.credentials;
+            let ids = [c.api_key.as_str(), c.access_token.as_str()];
+            r.sandbox_explain = r
+                .sandbox_explain
+                .map(|e| crate::credentials::secret::hide_prefixes_of(&e, &ids));
+            r
+        })
     }
 
     fn signed(

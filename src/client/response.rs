@@ -59,7 +59,7 @@ impl ApiResponse {
             received_at,
             content_type: header(headers, "content-type"),
             location: header(headers, "location"),
-            sandbox_explain: header(headers, "x-sandbox-explain"),
+            sandbox_explain: header(headers, "x-sandbox-explain").map(|e| ellipses(&e)),
             body: String::from_utf8_lossy(body).into_owned(),
             attempts,
         }
@@ -145,6 +145,24 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The sandbox's explanation with its masks written as everywhere else, `1391…`: a header value is
+/// ASCII, so the sandbox sends each `…` as `...` (only `...` right after a letter or digit is a mask).
+fn ellipses(explain: &str) -> String {
+    let mut out = String::with_capacity(explain.len());
+    let mut rest = explain;
+    while let Some(i) = rest.find("...") {
+        let masked = rest[..i]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        out.push_str(&rest[..i]);
+        out.push_str(if masked { "…" } else { "..." });
+        rest = &rest[i + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn rate_limit(headers: &HeaderMap) -> Option<RateLimit> {
     let num = |name| header(headers, name)?.trim().parse::<u64>().ok();
     Some(RateLimit {
@@ -211,5 +229,13 @@ mod tests {
         assert_eq!(r.data_field("missing"), None);
         assert_eq!(reason_phrase(401), "Unauthorized");
         assert_eq!(reason_phrase(599), "");
+    }
+
+    #[test]
+    fn the_sandboxs_masks_get_their_ellipsis_back() {
+        assert_eq!(
+            ellipses("token 1391... was revoked; not 'OAuth ...'"),
+            "token 1391… was revoked; not 'OAuth ...'"
+        );
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::mask;
+use super::secret::{hidden, looks_public};
 
 /// One of the credentials X gives you, by its name in the developer portal (the OAuth 2.0 tokens come
 /// from a login, not the portal).
@@ -148,11 +149,12 @@ impl Field {
         !matches!(self, Field::ApiKey | Field::AccessToken | Field::ClientId)
     }
 
-    /// How to show a value of this field: a [`mask`]ed prefix for the public ids, only the length for
-    /// secrets.
+    /// How to show a value of this field: a [`mask`]ed prefix for a public id, only the length for
+    /// a secret — and for whatever sits in a public slot without a public id's shape (a secret
+    /// pasted as the API Key shows no prefix either).
     pub(crate) fn display_value(self, value: &str) -> String {
-        if self.is_secret() {
-            format!("{} characters, hidden", value.chars().count())
+        if self.is_secret() || !looks_public(value) {
+            hidden(value)
         } else {
             mask(value)
         }
@@ -198,6 +200,18 @@ mod tests {
         assert_eq!(
             Field::OAuth2AccessToken.display_value("abc"),
             "3 characters, hidden"
+        );
+        // Masked by what the value is: the API Key Secret in the API Key's slot, the Access Token
+        // Secret in the Access Token's.
+        let key_secret = "XkeysFakeApiKeySecret0123456789abcdefghijABCDEFGHI";
+        assert_eq!(
+            Field::ApiKey.display_value(key_secret),
+            "50 characters, hidden"
+        );
+        let token_secret = "XkeysFakeAccessTokenSecret0123456789abcdefghi";
+        assert_eq!(
+            Field::AccessToken.display_value(token_secret),
+            "45 characters, hidden"
         );
     }
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use secrecy::{ExposeSecret, SecretString};
 
+use super::secret::looks_public;
 use super::{mask, Field};
 
 /// Where a value was found.
@@ -80,12 +81,12 @@ impl fmt::Debug for FoundValue {
     }
 }
 
-/// A value in `Debug`: masked when public, `[REDACTED]` when secret.
+/// A value in `Debug`: masked when public, `[REDACTED]` when secret or shaped like one.
 struct DebugValue<'a>(Field, &'a str);
 
 impl fmt::Debug for DebugValue<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_secret() {
+        if self.0.is_secret() || !looks_public(self.1) {
             f.write_str("[REDACTED]")
         } else {
             write!(f, "\"{}\"", mask(self.1))
@@ -116,5 +117,12 @@ mod tests {
             "Xa1bC2dE3fG4hI5jK6lM7nO8p",
         );
         assert!(format!("{v:?}").contains("\"Xa1b…\""));
+        // The secret in the API Key's slot is redacted too.
+        let v = FoundValue::new(Field::ApiKey, "X_API_KEY", Origin::Environment, secret);
+        let text = format!("{v:?}");
+        assert!(
+            !text.contains(&secret[..4]) && text.contains("[REDACTED]"),
+            "{text}"
+        );
     }
 }

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{
     AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken, Credentials, Field,
@@ -43,6 +43,16 @@ pub enum FileIssue {
         /// The 1-based line.
         line: usize,
     },
+    /// A credential's line that dotenv reads as part of an earlier line's value: that line's quote
+    /// never closes, so the value goes on to the end of the file.
+    Swallowed {
+        /// The 1-based line that sets the credential.
+        line: usize,
+        /// Its variable name.
+        name: String,
+        /// The line whose quote never closes.
+        opened_on: usize,
+    },
     /// A variable whose name looks like an X credential but isn't one xkeys knows.
     UnknownName {
         /// The name.
@@ -70,6 +80,85 @@ pub struct LoadedKeys {
     pub values: Vec<FoundValue>,
     /// The `.env` file, when one was read.
     pub env_file: Option<EnvFile>,
+    /// Where the default `.env` was looked for and not found (and a parent folder's, if any).
+    pub no_env_file: Option<NoEnvFile>,
+    /// Variables under common names that xkeys doesn't read but that may hold a credential
+    /// (`API_KEY`, `API_SECRET`): named in the report when that credential is missing.
+    pub unread: Vec<UnreadName>,
+}
+
+/// The default `.env` was not there: the folder looked in, and the `.env` of a parent folder that
+/// `dotenvy::dotenv()` would load instead (it searches the parent folders; xkeys doesn't).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NoEnvFile {
+    /// The folder looked in, absolute when the current directory is known.
+    pub folder: PathBuf,
+    /// The nearest parent folder's `.env`, if there is one.
+    pub in_parent: Option<PathBuf>,
+}
+
+impl NoEnvFile {
+    /// Where the looking happened: `dir` (the folder of the path looked for, relative to the current
+    /// directory), then up its parents for a `.env`.
+    fn looked_in(path: &Path) -> Self {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let folder = std::env::current_dir().map_or(dir.to_path_buf(), |cwd| cwd.join(dir));
+        let folder = folder.canonicalize().unwrap_or(folder);
+        let in_parent = folder
+            .ancestors()
+            .skip(1)
+            .map(|d| d.join(".env"))
+            .find(|f| f.is_file());
+        Self { folder, in_parent }
+    }
+
+    /// The parent folder's `.env` as `--env-file` takes it from the folder looked in: `../.env`.
+    pub fn parent_relative(&self) -> Option<PathBuf> {
+        let found = self.in_parent.as_ref()?;
+        let up = self
+            .folder
+            .ancestors()
+            .position(|d| found.parent() == Some(d))?;
+        Some(
+            std::iter::repeat_n("..", up)
+                .collect::<PathBuf>()
+                .join(".env"),
+        )
+    }
+}
+
+impl std::fmt::Display for NoEnvFile {
+    /// `no .env in /path/to/bot`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no .env in {}", self.folder.display())
+    }
+}
+
+/// A variable xkeys doesn't read under a name tutorials use for an X credential (`API_KEY`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnreadName {
+    /// The credential it may hold.
+    pub field: Field,
+    /// The variable name.
+    pub name: String,
+    /// Where it is set.
+    pub origin: Origin,
+}
+
+/// Names that tweepy tutorials use for the API Key and Secret but that other services use too (an
+/// `API_KEY` in the environment may well be another service's): never read, only pointed at.
+const UNREAD_NAMES: &[(&str, Field)] = &[
+    ("API_KEY", Field::ApiKey),
+    ("API_SECRET", Field::ApiKeySecret),
+    ("API_KEY_SECRET", Field::ApiKeySecret),
+    ("API_SECRET_KEY", Field::ApiKeySecret),
+];
+
+/// The credential an unread common name may hold.
+fn unread_field(name: &str) -> Option<Field> {
+    UNREAD_NAMES
+        .iter()
+        .find_map(|(n, f)| (*n == name).then_some(*f))
 }
 
 /// The `.env` file named explicitly could not be read.
@@ -159,21 +248,31 @@ impl Loader {
                 loaded
                     .values
                     .push(FoundValue::new(field, name, Origin::Environment, value));
+            } else if let Some(field) = unread_field(name).filter(|_| !value.is_empty()) {
+                let (name, origin) = (name.to_string(), Origin::Environment);
+                loaded.unread.push(UnreadName {
+                    field,
+                    name,
+                    origin,
+                });
             }
         }
         // The environment's order is arbitrary: make reports stable.
         loaded
             .values
             .sort_by(|a, b| (a.field, &a.name).cmp(&(b.field, &b.name)));
+        loaded.unread.sort_by(|a, b| a.name.cmp(&b.name));
 
         if let Some(path) = &self.env_file {
             match std::fs::read(path) {
                 Ok(bytes) => {
                     let mode = dotenv::mode_of(path);
-                    let file = read_env_file(path.clone(), mode, &bytes, &mut loaded.values);
+                    let file = read_env_file(path.clone(), mode, &bytes, &mut loaded);
                     loaded.env_file = Some(file);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.env_file_required => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.env_file_required => {
+                    loaded.no_env_file = Some(NoEnvFile::looked_in(path));
+                }
                 Err(e) => {
                     return Err(LoadError::EnvFile {
                         path: path.clone(),
@@ -232,12 +331,10 @@ impl LoadedKeys {
 
     /// What loading these `.env` bytes finds, as if read from `path` (no environment, no file access).
     pub fn from_env_file_bytes(path: impl Into<PathBuf>, bytes: &[u8]) -> LoadedKeys {
-        let mut values = Vec::new();
-        let file = read_env_file(path.into(), None, bytes, &mut values);
-        LoadedKeys {
-            values,
-            env_file: Some(file),
-        }
+        let mut loaded = LoadedKeys::default();
+        let file = read_env_file(path.into(), None, bytes, &mut loaded);
+        loaded.env_file = Some(file);
+        loaded
     }
 
     /// Whether no credential was found anywhere.
@@ -252,15 +349,28 @@ fn read_env_file(
     path: PathBuf,
     mode: Option<u32>,
     bytes: &[u8],
-    values: &mut Vec<FoundValue>,
+    loaded: &mut LoadedKeys,
 ) -> EnvFile {
     let mut issues = Vec::new();
     let text = decode(bytes, &mut issues);
     let spans = dotenv::spans(&text);
     for span in &spans {
+        if span.unterminated {
+            swallowed(span, &mut issues);
+        }
         if let Some(a) = span.assignment() {
             let known = Field::from_env_name(a.name).is_some();
-            if !known && looks_like_x_name(a.name) {
+            if let Some(field) = unread_field(a.name).filter(|_| !a.value.is_empty()) {
+                let line = span.first_line;
+                loaded.unread.push(UnreadName {
+                    field,
+                    name: a.name.to_string(),
+                    origin: Origin::EnvFile {
+                        path: path.clone(),
+                        line,
+                    },
+                });
+            } else if !known && looks_like_x_name(a.name) {
                 issues.push(FileIssue::UnknownName {
                     name: a.name.to_string(),
                     line: span.first_line,
@@ -297,7 +407,7 @@ fn read_env_file(
                 };
                 let mut found = FoundValue::new(field, name, origin, &value);
                 found.dollar_expanded = assignment.is_some_and(|(_, a)| a.expands_dollar());
-                values.push(found);
+                loaded.values.push(found);
             }
             // The line is never printed, only its number and name: it may hold a secret.
             Err(dotenvy::Error::LineParse(..)) => issues.push(FileIssue::Unparsable {
@@ -321,6 +431,23 @@ fn read_env_file(
         }
     }
     EnvFile { path, mode, issues }
+}
+
+/// The credentials set on the lines an unterminated span runs over (after its first): dotenv reads
+/// them as part of the first line's value, so they are in the file but not loaded.
+fn swallowed(span: &dotenv::Span<'_>, issues: &mut Vec<FileIssue>) {
+    for (i, line) in span.text.split_inclusive('\n').enumerate().skip(1) {
+        let name = dotenv::spans(line)
+            .first()
+            .and_then(|s| s.assignment().map(|a| a.name));
+        if let Some(name) = name.filter(|n| Field::from_env_name(n).is_some()) {
+            issues.push(FileIssue::Swallowed {
+                line: span.first_line + i,
+                name: name.to_string(),
+                opened_on: span.first_line,
+            });
+        }
+    }
 }
 
 /// The text of the file, without a byte order mark; bad UTF-8 is replaced (and reported) so the rest

@@ -13,7 +13,7 @@ pub(crate) mod secret;
 pub use crate::dotenv::Refusal;
 pub use field::Field;
 pub use found::{FoundValue, Origin};
-pub use load::{load, EnvFile, FileIssue, LoadError, LoadedKeys, Loader};
+pub use load::{load, EnvFile, FileIssue, LoadError, LoadedKeys, Loader, NoEnvFile, UnreadName};
 pub use secret::{
     mask, user_id_prefix, AccessToken, AccessTokenSecret, ApiKey, ApiKeySecret, BearerToken,
     Credentials,

@@ -7,11 +7,17 @@ use secrecy::{ExposeSecret, SecretString};
 /// Masks a public id for display: its first 4 characters and `…` (only `…` if it is that short).
 ///
 /// The one masking function of the crate: every `Debug`, report and leak finding shows public ids
-/// through it.
+/// through it. It masks by what the value *is*, not by the slot it came from: a value that doesn't
+/// have the shape of a public id ([`looks_public`]) — a secret, a Bearer Token or an OAuth 2.0
+/// token pasted where the API Key or the Access Token belongs — is shown only as its length,
+/// `(50 characters, hidden)`.
 ///
 /// # Security
-/// Use only for the API Key and the Access Token, never for a secret.
+/// Use only for the API Key, the Access Token and the Client ID, never for a secret.
 pub fn mask(value: &str) -> String {
+    if !looks_public(value) {
+        return format!("({})", hidden(value));
+    }
     let mut chars = value.chars();
     let head: String = chars.by_ref().take(4).collect();
     if chars.next().is_some() {
@@ -19,6 +25,51 @@ pub fn mask(value: &str) -> String {
     } else {
         "…".to_string()
     }
+}
+
+/// A value shown only by its length: `50 characters, hidden`.
+pub(crate) fn hidden(value: &str) -> String {
+    let n = value.chars().count();
+    format!("{n} character{}, hidden", if n == 1 { "" } else { "s" })
+}
+
+/// Whether a value has the shape of a public id, once the spaces, quotes and `Bearer ` a copy-paste
+/// adds are taken off: an API Key (letters and digits, at most 30: X's are 25, older ones 22), an
+/// Access Token (`<digits>-<letters and digits>`, at most 64 characters: X's are 48 to 50) or an
+/// OAuth 2.0 Client ID (34 characters ending in `MTpjaQ`). The secrets are longer (41 to 50), and a
+/// Bearer Token, a Client Secret or an OAuth 2.0 token has `%`, `-` or `_` or is longer still: none
+/// of them passes, so none is ever shown in part, whatever slot it was pasted in.
+pub fn looks_public(value: &str) -> bool {
+    const WRAPPING: &[char] = &['"', '\'', '`', '“', '”', '‘', '’', '„', '«', '»'];
+    let mut v = value.trim().trim_matches(WRAPPING).trim();
+    if let Some(head) = v.get(..7) {
+        if head.eq_ignore_ascii_case("bearer ") {
+            v = v[7..].trim();
+        }
+    }
+    let alnum = |s: &str| s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let api_key = alnum(v) && v.len() <= 30;
+    let access_token =
+        v.len() <= 64 && user_id_prefix(v).is_some_and(|id| alnum(&v[id.len() + 1..]));
+    let client_id = v.len() == 34 && alnum(v) && v.ends_with("MTpjaQ");
+    api_key || access_token || client_id
+}
+
+/// `text` with the masked forms (`abcd…`, and the sandbox's `abcd...`) of each of `values` that is
+/// not public-looking replaced by its length: for explanations a server wrote about what it was
+/// sent (the sandbox masks every id it names, whatever the id holds).
+pub(crate) fn hide_prefixes_of(text: &str, values: &[&str]) -> String {
+    let mut text = text.to_string();
+    for value in values.iter().filter(|v| !looks_public(v)) {
+        let head: String = value.chars().take(4).collect();
+        if head.is_empty() {
+            continue;
+        }
+        for masked in [format!("{head}…"), format!("{head}...")] {
+            text = text.replace(&masked, &format!("({})", hidden(value)));
+        }
+    }
+    text
 }
 
 /// The decimal user id before the first `-` of an Access Token, if the token has one.
@@ -169,6 +220,51 @@ mod tests {
         assert_eq!(mask("abcdefgh"), "abcd…");
         assert_eq!(mask("abcd"), "…");
         assert_eq!(mask(""), "…");
+    }
+
+    #[test]
+    fn a_secret_in_a_public_slot_shows_only_its_length() {
+        // Public shapes: an API Key (old and new), an Access Token (short and long user ids), a
+        // Client ID; with the wrapping a copy-paste adds.
+        for public in [
+            API_KEY,
+            "xvz1evFS4wEEPTGEFPHBog",
+            "6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY",
+            "1790000000000000001-AbCdEfGhIjKlMnOpQrStUvWxYz0123",
+            "M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ",
+            " \"Bearer 6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY\" ",
+        ] {
+            assert!(looks_public(public), "{public}");
+        }
+        // An API Key Secret (50, older 43), an Access Token Secret (45, older 41), a Bearer Token,
+        // a Client Secret, OAuth 2.0 tokens: never a prefix, only the length.
+        for secret in [
+            API_SECRET,
+            "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+            "Sx1Dc2Fv3Gb4Hn5Jm6Kq7Lw8Ze9Xr0Ct1Vy2Bu3Ni4Mo5Pa",
+            "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+            "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F",
+            "Hq4-Zt8Lm2Xw6Rb0Nc3Vp7Ks1Fd5Jg9Ty2Ue6Ai0Op4Yh8Gb3M_",
+            "bWRWa3gzdUk4OmNtUHNwWjZYNlJ0QmNmM05JWjJOSXlYV1pUUUtQWldtNGlEcE9xOjE2MjIxNjA4MDAwMDA6MTowOmF0OjE",
+        ] {
+            assert!(!looks_public(secret), "{secret}");
+            let shown = mask(secret);
+            assert_eq!(shown, format!("({} characters, hidden)", secret.len()));
+            assert!(!shown.contains(&secret[..4]), "{shown}");
+            let debug = format!("{:?}", ApiKey::new(secret));
+            assert!(!debug.contains(&secret[..4]), "{debug}");
+        }
+        let explained = "unknown consumer key Sx1D... and token 1790…";
+        assert_eq!(
+            hide_prefixes_of(
+                explained,
+                &[
+                    "Sx1Dc2Fv3Gb4Hn5Jm6Kq7Lw8Ze9Xr0Ct1Vy2Bu3Ni4Mo5Pa",
+                    "1790000-abc"
+                ]
+            ),
+            "unknown consumer key (47 characters, hidden) and token 1790…"
+        );
     }
 
     #[test]
