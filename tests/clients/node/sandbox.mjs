@@ -11,12 +11,11 @@ import assert from 'node:assert/strict';
 
 import { TwitterApiPluginResponseOverride } from 'twitter-api-v2';
 
+// ANCHOR: accounts
 export const BASE_URL = process.env.X_API_BASE_URL.replace(/\/$/, '');
 
+// The sandbox's demo accounts, as GET /sandbox/accounts answers them.
 const sandboxAccounts = await (await fetch(`${BASE_URL}/sandbox/accounts`)).json();
-
-/** How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds. */
-export const RATE_LIMIT_WINDOW = sandboxAccounts.rate_limit_window_secs;
 
 /** The demo account of a scenario: username, user_id, callback_urls and the four keys (X_API_KEY, ...). */
 export function account(scenario = 'full-access') {
@@ -32,6 +31,10 @@ export function account(scenario = 'full-access') {
     X_ACCESS_TOKEN_SECRET: a.access_token_secret,
   };
 }
+// ANCHOR_END: accounts
+
+/** How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds. */
+export const RATE_LIMIT_WINDOW = sandboxAccounts.rate_limit_window_secs;
 
 /** The four keys of a demo account, as twitter-api-v2 takes them. */
 export function tokens(scenario = 'full-access') {

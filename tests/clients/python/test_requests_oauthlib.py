@@ -10,18 +10,22 @@ import time
 import unittest
 import urllib.parse
 
-import requests
 from oauthlib.oauth1 import SIGNATURE_TYPE_BODY
-from requests_oauthlib import OAuth1, OAuth1Session
 
 import xsandbox
-from xsandbox import BASE_URL, account, approve
-
-TIMEOUT = 10
-
+from xsandbox import approve
 
 # ANCHOR: bot
+import requests
+from requests_oauthlib import OAuth1, OAuth1Session
+
 # BASE_URL is os.environ["X_API_BASE_URL"]: https://api.x.com for X, the sandbox's address in tests.
+# account() gives a demo account's keys, under the names a bot reads from its environment.
+from xsandbox import BASE_URL, account
+
+TIMEOUT = 10  # seconds; requests has no timeout of its own
+
+
 def oauth1(scenario="full-access", **extra):
     a = account(scenario)  # the four keys a bot reads from its environment: X_API_KEY, ...
     return OAuth1(a["X_API_KEY"], a["X_API_KEY_SECRET"], a["X_ACCESS_TOKEN"], a["X_ACCESS_TOKEN_SECRET"], **extra)
@@ -73,8 +77,7 @@ class Requests(unittest.TestCase):
             self.assertTrue(problem_type(r).endswith("/2/problems/invalid-request"))
 
     def test_post_with_an_unknown_property_is_400_invalid_request(self):
-        """CreatePostsRequest has additionalProperties:false (tweets-create-delete.v2.167.json).
-        GAP: the sandbox posts it (201)."""
+        """CreatePostsRequest has additionalProperties:false (tweets-create-delete.v2.167.json)."""
         r = post_json("/2/tweets", {"text": "an unknown property", "nonsense": True})
         self.assertEqual(r.status_code, 400, r.text)
         body = r.json()
@@ -83,7 +86,7 @@ class Requests(unittest.TestCase):
         self.assertTrue(any("nonsense" in e["message"] for e in body["errors"]), body)
 
     def test_a_poll_needs_no_text(self):
-        """`text` is optional in the 2.167 schema: a poll-only post is valid. GAP: text required."""
+        """`text` is optional in the 2.167 schema: a poll-only post is valid."""
         r = post_json("/2/tweets", {"poll": {"options": ["yes", "no"], "duration_minutes": 60}})
         self.assertEqual(r.status_code, 201, r.text)
         self.assertIn("id", r.json()["data"])
@@ -95,7 +98,7 @@ class Requests(unittest.TestCase):
 
     def test_problem_types_come_with_both_hosts(self):
         """X's problem `type` URIs start with https://api.x.com/ or https://api.twitter.com/: a bot
-        must compare the suffix. GAP: the sandbox always sends one per problem."""
+        must compare the suffix."""
         seen = set()
         for i in range(4):
             r = post_json("/2/tweets", {"text": f"read-only {i}"}, scenario="read-only")
@@ -115,14 +118,14 @@ class DirectMessages(unittest.TestCase):
         self.assertEqual(set(r.json()["data"]), {"dm_conversation_id", "dm_event_id"})
 
     def test_an_unknown_property_is_400(self):
-        """The DM request schemas have additionalProperties:false. GAP: accepted."""
+        """The DM request schemas have additionalProperties:false."""
         r = post_json(f"/2/dm_conversations/with/{account('read-only')['user_id']}/messages",
                       {"text": "hi", "nonsense": 1})
         self.assertEqual(r.status_code, 400, r.text)
         self.assertTrue(problem_type(r).endswith("/2/problems/invalid-request"))
 
     def test_a_group_conversation_then_a_message_in_it(self):
-        """POST /2/dm_conversations and /2/dm_conversations/:id/messages. GAP: both 404."""
+        """POST /2/dm_conversations and /2/dm_conversations/:id/messages."""
         group = post_json("/2/dm_conversations", {
             "conversation_type": "Group",
             "participant_ids": [account("read-only")["user_id"], account("read-write")["user_id"]],
@@ -143,13 +146,13 @@ class PinFlow(unittest.TestCase):
 
     def test_request_token_signed_in_the_body(self):
         """oauthlib's SIGNATURE_TYPE_BODY puts every oauth_* parameter in the form body (RFC 5849
-        §3.5.2). GAP: the sandbox wants an Authorization header."""
+        §3.5.2)."""
         _, token = request_token(signature_type=SIGNATURE_TYPE_BODY)
         self.assertEqual(token.get("oauth_callback_confirmed"), "true")
 
     def test_access_token_as_x_documents_it(self):
         """X's reference: POST /oauth/access_token?oauth_token=...&oauth_verifier=..., "Authentication:
-        Not required", and its curl example sends no Authorization header. GAP: 401/400 code 215."""
+        Not required", and its curl example sends no Authorization header."""
         session, token = request_token()
         pin = approve(session.authorization_url(f"{BASE_URL}/oauth/authorize"), "xkeys_full")
         query = urllib.parse.urlencode({"oauth_token": token["oauth_token"], "oauth_verifier": pin})
@@ -161,7 +164,7 @@ class PinFlow(unittest.TestCase):
 
     def test_a_web_callback_not_registered_is_415(self):
         """A callback URL must be one of the app's (at most 10, exact match): X answers 403 code
-        415 "Callback URL not approved for this client application.". GAP: 417 for every web URL."""
+        415 "Callback URL not approved for this client application."."""
         a = account()
         session = OAuth1Session(a["X_API_KEY"], client_secret=a["X_API_KEY_SECRET"],
                                 callback_uri="https://attacker.example/steal")
@@ -171,7 +174,7 @@ class PinFlow(unittest.TestCase):
 
     def test_a_registered_web_callback_gets_the_verifier(self):
         """The app's registered callback: the authorize page sends the user back to it with
-        oauth_token and oauth_verifier. GAP: the sandbox's apps are PIN-only."""
+        oauth_token and oauth_verifier."""
         a = account()
         callback = a["callback_urls"][0]
         session, token = request_token(callback=callback)
@@ -191,7 +194,7 @@ class PinFlow(unittest.TestCase):
 class V1(unittest.TestCase):
     def test_v1_unavailable_still_revokes_a_token(self):
         """The 453 message says "limited v1.1 endpoints (e.g. media post, oauth)" stay: revoking a
-        token with POST /1.1/oauth/invalidate_token works. GAP: the sandbox answers 453."""
+        token with POST /1.1/oauth/invalidate_token works."""
         auth = pin_login("v1-unavailable", "xkeys_nov1")
         r = requests.post(f"{BASE_URL}/1.1/oauth/invalidate_token", auth=auth, timeout=TIMEOUT)
         self.assertEqual(r.status_code, 200, r.text)
@@ -227,8 +230,7 @@ class V1(unittest.TestCase):
 class Clock(unittest.TestCase):
     def test_a_bot_that_follows_the_date_header_gets_through_and_the_reset_is_after_it(self):
         """clock-skew: the server's clock runs ahead. A bot reads `date` from the 401, signs with
-        the server's time, and gets in; x-rate-limit-reset must then lie after that `date`.
-        GAP: the reset is computed from the real clock, 45 minutes before the server's `date`."""
+        the server's time, and gets in; x-rate-limit-reset must then lie after that `date`."""
         url = f"{BASE_URL}/2/users/me"
         first = requests.get(url, auth=oauth1("clock-skew"), timeout=TIMEOUT)
         self.assertEqual(first.status_code, 401)

@@ -81,7 +81,7 @@ class UserContext(unittest.TestCase):
 
     def test_media_upload_then_post_with_the_media_id(self):
         """tweepy uploads with v1.1 media/upload (a 'media post', which stays available), then posts
-        with v2. GAP: the sandbox has no media upload."""
+        with v2."""
         api = tweepy.API(tweepy.OAuth1UserHandler(**keys()))
         media = api.media_upload("pixel.png", file=io.BytesIO(tiny_png()))
         self.assertTrue(str(media.media_id).isdigit(), media)
@@ -110,8 +110,7 @@ class PinFlow(unittest.TestCase):
         self.assertEqual(client.get_me().data.username, "xkeys_readonly")
 
     def test_sign_in_with_x(self):
-        """get_authorization_url(signin_with_twitter=True) sends the user to /oauth/authenticate.
-        GAP: the sandbox answers 404 there."""
+        """get_authorization_url(signin_with_twitter=True) sends the user to /oauth/authenticate."""
         client = self.login(signin_with_twitter=True)
         self.assertEqual(client.get_me().data.username, "xkeys_readonly")
 
@@ -141,8 +140,7 @@ class AppOnly(unittest.TestCase):
         self.assertTrue(refused.exception.response.json()["type"].endswith("/2/problems/unsupported-authentication"))
 
     def test_bearer_on_v1_1_verify_credentials_is_code_220(self):
-        """X answers 403 with v1.1 code 220 "Your credentials do not allow access to this resource".
-        GAP: the sandbox answers a v2 problem object, so api_codes is empty."""
+        """X answers 403 with v1.1 code 220 "Your credentials do not allow access to this resource"."""
         api = tweepy.API(tweepy.OAuth2BearerHandler(self.bearer()))
         with self.assertRaises(tweepy.Forbidden) as refused:
             api.verify_credentials()
@@ -159,7 +157,7 @@ class V1(unittest.TestCase):
 
     def test_update_status_is_453(self):
         """POST /1.1/statuses/update.json: pay-per-use access has no v1.1 posting, X answers 403
-        code 453 (the most common cause of 453). GAP: the sandbox answers 404."""
+        code 453 (the most common cause of 453)."""
         api = tweepy.API(tweepy.OAuth1UserHandler(**keys()))
         with self.assertRaises(tweepy.Forbidden) as refused:
             api.update_status("posted with v1.1")
@@ -179,8 +177,8 @@ class RateLimits(unittest.TestCase):
         self.assertLessEqual(wait, xsandbox.rate_limit_window(), "the reset is within one window")
 
     def test_a_client_that_waits_for_the_reset_gets_through(self):
-        """GAP: in the rate-limited scenario the reset slides to now+window on every call, so a
-        client that waits for it is refused again, forever."""
+        """In the rate-limited scenario x-rate-limit-reset stays put: tweepy's wait_on_rate_limit
+        waits for it once, then gets through."""
         window = xsandbox.rate_limit_window()
         client = tweepy.Client(**keys("rate-limited"), wait_on_rate_limit=True)
         started = time.monotonic()

@@ -15,19 +15,16 @@ import urllib.parse
 
 import requests
 
+# ANCHOR: accounts
 BASE_URL = os.environ["X_API_BASE_URL"].rstrip("/")
 
 
 @functools.cache
 def _sandbox():
+    """The sandbox's demo accounts, as GET /sandbox/accounts answers them (asked once)."""
     answer = requests.get(f"{BASE_URL}/sandbox/accounts", timeout=10)
     answer.raise_for_status()
     return answer.json()
-
-
-def rate_limit_window():
-    """How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds."""
-    return _sandbox()["rate_limit_window_secs"]
 
 
 def account(scenario="full-access"):
@@ -45,6 +42,12 @@ def account(scenario="full-access"):
                 "X_ACCESS_TOKEN_SECRET": a["access_token_secret"],
             }
     raise KeyError(f"the sandbox has no demo account {scenario}")
+# ANCHOR_END: accounts
+
+
+def rate_limit_window():
+    """How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds."""
+    return _sandbox()["rate_limit_window_secs"]
 
 
 def keys(scenario="full-access"):

@@ -163,6 +163,17 @@ fn examples_named(text: &str) -> BTreeSet<String> {
     names
 }
 
+/// Examples a chapter has the reader write in their own bot's crate ("save it as `examples/NAME.rs`
+/// in your bot's folder"): they are not this repository's.
+fn readers_examples(text: &str) -> BTreeSet<String> {
+    text.split("`examples/")
+        .skip(1)
+        .filter_map(|part| part.split_once(".rs` in your bot's folder"))
+        .map(|(name, _)| name.to_string())
+        .filter(|name| name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .collect()
+}
+
 fn existing_examples() -> BTreeSet<String> {
     std::fs::read_dir(root().join("examples"))
         .expect("examples/")
@@ -181,7 +192,16 @@ fn chapters_and_examples_name_each_other() {
     let existing = existing_examples();
     let mut shown = BTreeSet::new();
     for file in summary_files() {
-        for name in examples_named(&chapter_text(&file)) {
+        let text = chapter_text(&file);
+        let readers = readers_examples(&text);
+        for name in &readers {
+            assert!(
+                !existing.contains(name),
+                "{file}: {name} is the reader's example and this repository's: rename one"
+            );
+        }
+        for name in examples_named(&text).difference(&readers) {
+            let name = name.clone();
             assert!(
                 existing.contains(&name),
                 "{file} names the example {name}, which doesn't exist in examples/"
