@@ -350,7 +350,7 @@ fn with_no_keys_it_shows_the_sandbox_and_says_so() {
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(
         stdout
-            .starts_with("No X keys found, so this is a DEMONSTRATION: demo keys verified against the xkeys sandbox"),
+            .starts_with("No X keys found, so this is a DEMONSTRATION: demo keys verified against the xkeys\nsandbox"),
         "{stdout}"
     );
     assert!(

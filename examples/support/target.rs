@@ -244,8 +244,9 @@ pub fn not_checked(loaded: &LoadedKeys) -> String {
 
 /// What a run with no keys at all says first: this is a demonstration, and how to check yours.
 pub fn demo_banner(not_checked: &str) {
-    println!("No X keys found, so this is a DEMONSTRATION: demo keys verified against the xkeys sandbox (a");
-    println!("local X API), not against X. Your own keys: none in the environment, {not_checked}.");
+    println!("No X keys found, so this is a DEMONSTRATION: demo keys verified against the xkeys");
+    println!("sandbox (a local X API), not against X.");
+    println!("Your own keys: none in the environment, {not_checked}.");
     println!("Keys in another file? Add --env-file PATH. None yet? Follow Part I of the book");
     println!("(book/introduction.md) and save them in .env (see .env.example).\n");
 }
