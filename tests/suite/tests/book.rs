@@ -252,15 +252,27 @@ fn every_problem_points_to_a_section_that_exists() {
     }
 }
 
+/// The widest command line a desktop page shows without scrolling (its code column holds ~86).
+const COMMAND_WIDTH: usize = 80;
+
 #[test]
 fn fences_follow_the_conventions() {
     for file in summary_files() {
         let text = chapter_text(&file);
         let mut in_fence = false;
+        let mut in_sh = false;
         for (i, line) in text.lines().enumerate() {
             let Some(info) = line.trim_start().strip_prefix("```") else {
+                // A command is copied whole: a comment goes on the line above it, and a long
+                // command continues on the next line (` \`), so no line hides past the edge.
+                assert!(
+                    !in_sh || line.chars().count() <= COMMAND_WIDTH,
+                    "{file}:{}: a command line over {COMMAND_WIDTH} characters: put its comment on the line above, or continue it with ` \\`",
+                    i + 1
+                );
                 continue;
             };
+            in_sh = !in_fence && info.trim() == "sh";
             if in_fence {
                 in_fence = false;
                 continue;
