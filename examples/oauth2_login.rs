@@ -72,7 +72,7 @@ async fn login(client: &OAuth2Client, args: &Args) -> Result<Tokens, OAuth2Error
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::terminal::exit(run(Args::parse()).await)
+    support::terminal::exit(run(Args::parse())).await
 }
 
 async fn run(args: Args) -> anyhow::Result<ExitCode> {

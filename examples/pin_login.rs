@@ -40,7 +40,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::terminal::exit(run(Args::parse()).await)
+    support::terminal::exit(run(Args::parse())).await
 }
 
 async fn run(args: Args) -> anyhow::Result<ExitCode> {

@@ -37,7 +37,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::terminal::exit(run(Args::parse()).await)
+    support::terminal::exit(run(Args::parse())).await
 }
 
 async fn run(Args { to, yes, keys }: Args) -> anyhow::Result<ExitCode> {

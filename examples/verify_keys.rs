@@ -38,7 +38,7 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    support::terminal::exit(run(Args::parse()).await)
+    support::terminal::exit(run(Args::parse())).await
 }
 
 async fn run(Args { need, json, keys }: Args) -> anyhow::Result<ExitCode> {

@@ -535,3 +535,22 @@ async fn offline_warnings_come_first_and_a_low_level_names_the_need_option() {
     assert_eq!(code, Some(0), "{stdout}");
     assert!(!stdout.contains("--need"), "{stdout}");
 }
+
+/// A reader that leaves early (`verify_keys | head -3`) ends the run quietly, as a shell tool does
+/// on SIGPIPE: status 141, and no panic about a broken pipe.
+#[test]
+fn a_reader_that_leaves_early_is_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = common::example("verify_keys", dir.path())
+        .env("RUST_BACKTRACE", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the example prints its first line (it starts a sandbox first).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+}

@@ -1,5 +1,6 @@
 //! What the examples print when something stops them, and how they read a line typed by the user.
 
+use std::future::Future;
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
@@ -7,10 +8,23 @@ use anyhow::Context;
 use xkeys::api_error::{ApiFailure, Problem};
 use xkeys::credentials::{Field, LoadedKeys};
 
-/// An example's exit status; an error that stopped it is printed as one clean line (to stderr, never
-/// with a backtrace, whatever `RUST_BACKTRACE` says) and gives exit status 1.
-pub fn exit(result: anyhow::Result<ExitCode>) -> ExitCode {
-    result.unwrap_or_else(|e| {
+/// Runs an example and gives its exit status; an error that stopped it is printed as one clean line
+/// (to stderr, never with a backtrace, whatever `RUST_BACKTRACE` says) and gives exit status 1.
+///
+/// A reader that leaves early (`verify_keys | head -3`, quitting `less`) ends the example quietly
+/// with status 141, as a shell tool killed by SIGPIPE does, instead of a panic about a broken pipe.
+pub async fn exit(run: impl Future<Output = anyhow::Result<ExitCode>>) -> ExitCode {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = (info.payload().downcast_ref::<String>().map(String::as_str))
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info)
+    }));
+    run.await.unwrap_or_else(|e| {
         eprintln!("✘ error: {e:#}");
         ExitCode::from(1)
     })
