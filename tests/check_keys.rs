@@ -715,3 +715,43 @@ fn a_env_file_in_a_parent_folder_is_pointed_at() {
         "{stdout}"
     );
 }
+
+/// A `$` in a value (dotenv expands it): one error that says so, and no shape warning that would
+/// send the reader to copy the key again.
+#[test]
+fn a_dollar_in_a_value_is_one_error_not_a_bad_copy() {
+    let with_dollar = format!(
+        "{}${}",
+        &ACCESS_TOKEN_SECRET[..14],
+        &ACCESS_TOKEN_SECRET[15..]
+    );
+    let (code, out) = run(&env_file(
+        API_KEY,
+        API_KEY_SECRET,
+        ACCESS_TOKEN,
+        &with_dollar,
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Access Token Secret (X_ACCESS_TOKEN_SECRET, .env line 4): contains a `$` that dotenv expands as a variable"),
+        "{out}"
+    );
+    assert!(!out.contains("characters long"), "{out}");
+    assert!(!out.contains("part may be missing"), "{out}");
+}
+
+/// Whitespace inside the quotes: the fix says where it is, not "around" (the `=` has its own warning).
+#[test]
+fn whitespace_inside_quotes_is_located() {
+    let (code, out) = run(&env_file(
+        API_KEY,
+        API_KEY_SECRET,
+        &format!("\"{ACCESS_TOKEN} \""),
+        ACCESS_TOKEN_SECRET,
+    ));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("fix: Delete the whitespace at the end of the value of X_ACCESS_TOKEN (inside its quotes too, if it has any)"),
+        "{out}"
+    );
+}

@@ -38,7 +38,9 @@ pub(super) fn check_value(v: &FoundValue, swapped: bool, out: &mut Vec<Finding>)
         return;
     }
     let value = cleaned(raw);
-    if value.is_empty() || swapped || another_credential(about, v, &value) {
+    // A value a `$` cut has the wrong shape because of the `$`: its error says so, a shape warning
+    // ("copy it again") would send the reader the wrong way.
+    if value.is_empty() || swapped || v.dollar_expanded || another_credential(about, v, &value) {
         return;
     }
     match v.field {
@@ -104,7 +106,7 @@ fn whitespace(about: &mut About<'_>, name: &str, raw: &str) {
     about.push(
         Severity::Error,
         format!("has whitespace {at}{newline}; X would see it as part of the key."),
-        format!("Remove the spaces around the value of {name}."),
+        format!("Delete the whitespace {at} of the value of {name} (inside its quotes too, if it has any): X's keys have none."),
         chapters::STORE_AND_LOAD,
     );
 }

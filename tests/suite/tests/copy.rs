@@ -607,6 +607,22 @@ async fn failures_are_explained(built: &[(Program, PathBuf)], config: &SandboxCo
         refused.stderr
     );
 
+    // `cp .env.example .env`, not filled in yet: the empty key is named, and nothing is sent.
+    let cwd = tempfile::tempdir().expect("tempdir");
+    let example = std::fs::read_to_string(root().join(".env.example")).expect(".env.example");
+    common::write_env(cwd.path(), &example);
+    let env = vec![("X_API_BASE_URL".to_string(), base.clone())];
+    let empty = run_apart(bin, cwd.path(), env, vec![]).await;
+    assert_eq!(empty.code, Some(1), "{}: {}", verify.at, empty.all());
+    assert!(
+        empty
+            .stderr
+            .contains("Error: X_API_KEY is empty: paste its value after the = in .env"),
+        "{}: {}",
+        verify.at,
+        empty.stderr
+    );
+
     // dotenvy's error holds a line, or for a mistake in a value only the value: the line number is
     // right either way.
     let secret = &full.api_key_secret;
