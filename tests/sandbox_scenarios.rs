@@ -438,6 +438,18 @@ async fn rate_limits_count_per_user_and_endpoint() {
     assert_eq!(h["x-rate-limit-remaining"], "0");
     // Another endpoint, another counter.
     assert_eq!(get_me(&sb, Scenario::FullAccess).await.status(), 200);
+
+    // A shared sandbox can be made fresh for the next test run: the windows are forgotten, the
+    // used-up DM counter starts again, and the rate-limited account is at its limit again.
+    let reset = client()
+        .post(format!("{}/sandbox/rate-limits/reset", sb.base_url()))
+        .send()
+        .await
+        .expect("reset");
+    let (status, body, _) = answer(reset).await;
+    assert_eq!((status, &body["windows_reset"]), (200, &2.into()), "{body}");
+    assert_eq!(dm(&sb, Scenario::FullAccess, &to).await.status(), 201);
+    assert_eq!(get_me(&sb, Scenario::RateLimited).await.status(), 429);
 }
 
 #[tokio::test]

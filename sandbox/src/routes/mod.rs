@@ -8,7 +8,8 @@
 //! - [`app_only`]: app-only Bearer Tokens (`/oauth2/token`, `/oauth2/invalidate_token`).
 //! - [`oauth2`]: OAuth 2.0 user context (`/i/oauth2/authorize`, `/2/oauth2/token`,
 //!   `/2/oauth2/revoke`) and the sandbox's `/sandbox/clock`.
-//! - [`sandbox`]: the sandbox's own `/sandbox/health`, `/sandbox/accounts` and `/sandbox/echo`.
+//! - [`sandbox`]: the sandbox's own `/sandbox/health`, `/sandbox/accounts`,
+//!   `/sandbox/rate-limits/reset` and `/sandbox/echo`.
 //!
 //! A new family is one more file here and its lines
 //! in [`router`]. An endpoint behind X's checks declares its [`Spec`](crate::auth::Spec) beside
@@ -88,6 +89,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/sandbox/clock", post(oauth2::clock))
         .route("/sandbox/health", get(sandbox::health))
         .route("/sandbox/accounts", get(sandbox::accounts))
+        .route(
+            "/sandbox/rate-limits/reset",
+            post(sandbox::reset_rate_limits),
+        )
         .route("/sandbox/echo", any(sandbox::echo))
         .fallback(not_found)
         .layer(from_fn_with_state(shared.clone(), problem_hosts))

@@ -1,6 +1,7 @@
 //! The sandbox's own endpoints: `/sandbox/health`, `/sandbox/accounts` (the demo accounts, for
-//! tests in any language) and `/sandbox/echo`, which shows what the
-//! sandbox verified (the base string above all), to debug a client's signing.
+//! tests in any language), `/sandbox/rate-limits/reset` (a shared sandbox, fresh for each test run)
+//! and `/sandbox/echo`, which shows what the sandbox verified (the base string above all), to debug
+//! a client's signing.
 
 use std::sync::Arc;
 
@@ -12,6 +13,17 @@ use crate::accounts::DEMO_CALLBACK_URL;
 use crate::http::{OptionalToken, Reply, Signed};
 use crate::oauth1::percent_encode;
 use crate::state::Shared;
+
+/// `POST /sandbox/rate-limits/reset`: forgets every rate-limit window, so a test suite that shares
+/// one sandbox starts each run as on a fresh one (the `rate-limited` account at its limit again).
+/// Answers 200 `{"windows_reset": N}`.
+pub(super) async fn reset_rate_limits(State(st): State<Arc<Shared>>) -> Reply {
+    let count = st.limiter.reset();
+    Reply::json(
+        StatusCode::OK,
+        json!({ "windows_reset": count }).to_string(),
+    )
+}
 
 /// `GET /sandbox/health`: 200 `{"status":"ok"}`, with no latency added.
 pub(super) async fn health() -> Reply {

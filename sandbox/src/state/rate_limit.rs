@@ -84,6 +84,17 @@ impl RateLimiter {
     }
 }
 
+impl RateLimiter {
+    /// Forgets every window: each caller's next request opens a new one, as on a fresh sandbox
+    /// (the rate-limited scenario's account starts at its limit again). Returns how many there were.
+    pub(crate) fn reset(&self) -> usize {
+        let mut windows = lock(&self.windows);
+        let count = windows.len();
+        windows.clear();
+        count
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +132,8 @@ mod tests {
             (after.remaining, after.exceeded, after.reset),
             (74, false, 1120)
         );
+        // A reset forgets the windows: the rate-limited caller is at its limit again.
+        assert_eq!(r.reset(), 1);
+        assert!(r.hit("u", ME, 75, 1061, true).exceeded);
     }
 }

@@ -7,7 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { approve, explain, RATE_LIMIT_WINDOW, secondsUntil, tinyPng } from './sandbox.mjs';
+import { approve, explain, RATE_LIMIT_WINDOW, resetRateLimits, secondsUntil, tinyPng } from './sandbox.mjs';
 
 // ANCHOR: sign
 import crypto from 'node:crypto';
@@ -146,6 +146,7 @@ describe('PIN flow by hand', () => {
 
 describe('rate limits', () => {
   test('wait for x-rate-limit-reset, sign again, get through', async () => {
+    await resetRateLimits(); // the sandbox may be shared with earlier runs
     const first = await call('GET', '/2/users/me', undefined, 'rate-limited');
     assert.equal(first.response.status, 429);
     assert.deepEqual(first.json, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 });

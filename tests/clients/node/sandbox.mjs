@@ -36,6 +36,15 @@ export function account(scenario = 'full-access') {
 /** How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds. */
 export const RATE_LIMIT_WINDOW = sandboxAccounts.rate_limit_window_secs;
 
+/**
+ * Forgets the sandbox's rate-limit windows (POST /sandbox/rate-limits/reset): a test that shares one
+ * sandbox with earlier runs starts as on a fresh one, the rate-limited account at its limit.
+ */
+export async function resetRateLimits() {
+  const answer = await fetch(`${BASE_URL}/sandbox/rate-limits/reset`, { method: 'POST' });
+  assert.equal(answer.status, 200, 'POST /sandbox/rate-limits/reset');
+}
+
 /** The four keys of a demo account, as twitter-api-v2 takes them. */
 export function tokens(scenario = 'full-access') {
   const a = account(scenario);

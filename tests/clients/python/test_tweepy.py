@@ -168,6 +168,10 @@ class V1(unittest.TestCase):
 class RateLimits(unittest.TestCase):
     """wait_on_rate_limit: tweepy sleeps until x-rate-limit-reset, then tries again."""
 
+    def setUp(self):
+        # The sandbox may be shared with earlier runs: start with the rate-limited account at its limit.
+        xsandbox.reset_rate_limits()
+
     def test_429_says_when_to_come_back(self):
         with self.assertRaises(tweepy.TooManyRequests) as limited:
             tweepy.Client(**keys("rate-limited")).get_me()

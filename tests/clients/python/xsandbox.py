@@ -45,6 +45,12 @@ def account(scenario="full-access"):
 # ANCHOR_END: accounts
 
 
+def reset_rate_limits():
+    """Forgets the sandbox's rate-limit windows (POST /sandbox/rate-limits/reset): a test that
+    shares one sandbox with earlier runs starts as on a fresh one, the rate-limited account at its limit."""
+    requests.post(f"{BASE_URL}/sandbox/rate-limits/reset", timeout=10).raise_for_status()
+
+
 def rate_limit_window():
     """How long a rate-limit window lasts in this sandbox (`--rate-limit-window`), in seconds."""
     return _sandbox()["rate_limit_window_secs"]
