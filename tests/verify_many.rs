@@ -580,3 +580,46 @@ fn regex_free_seconds(stderr: &str) -> String {
         .map(|l| l + "\n")
         .collect()
 }
+
+/// On the sandbox, a row with a demo account's token (as the sandbox chapter prints it) is verified
+/// like any other, and a repeated row is reported as a duplicate: neither stops the run.
+#[test]
+fn on_the_sandbox_a_demo_token_and_a_repeated_row_are_rows_like_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = xkeys_sandbox::Account::demo(xkeys_sandbox::Scenario::FullAccess).to_demo();
+    let row = |label: &str| {
+        format!(
+            "{},{},{label}\n",
+            demo.access_token, demo.access_token_secret
+        )
+    };
+    let input = format!(
+        "access_token,access_token_secret,label\n{}{}",
+        row("me"),
+        row("me again")
+    );
+    std::fs::write(dir.path().join("mine.csv"), input).unwrap();
+    let out = common::example("verify_many", dir.path())
+        .args(["--sandbox", "mine.csv"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = common::texts(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2, "{stdout}{stderr}");
+    assert_eq!(
+        (&rows[0]["verdict"], &rows[0]["username"]),
+        (&"ok".into(), &"xkeys_full".into())
+    );
+    assert_eq!(rows[1]["verdict"], "malformed", "{stdout}");
+    assert!(
+        rows[1]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("duplicate: the same access_token as line 2")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains(&demo.access_token_secret[..8]), "{stdout}");
+}

@@ -76,10 +76,18 @@ where
 {
     let demo = Account::demo(Scenario::FullAccess).to_demo();
     let mut config = SandboxConfig::default();
+    // A demo account's token (the sandbox serves it already) or a row repeated (verify_many reports
+    // it as a duplicate) is served once.
+    let mut served: std::collections::HashSet<String> = Scenario::ALL
+        .iter()
+        .map(|&s| Account::demo(s).to_demo().access_token)
+        .collect();
     for entry in entries {
         if let Entry::Account(row) = entry? {
-            let account = sandbox_account(&demo.api_key, &demo.api_key_secret, &row, scenario);
-            config = config.account(account);
+            if served.insert(row.access_token.as_str().to_string()) {
+                let account = sandbox_account(&demo.api_key, &demo.api_key_secret, &row, scenario);
+                config = config.account(account);
+            }
         }
     }
     let sandbox = Sandbox::start_with(config).await?;
