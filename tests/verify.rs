@@ -554,3 +554,33 @@ fn a_reader_that_leaves_early_is_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(141), "{stderr}");
 }
+
+/// `X_API_BASE_URL` in `.env` counts, as it does for a bot that loads `.env` with dotenvy: the
+/// example verifies against the address the file names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_base_url_in_the_env_file_counts() {
+    let sandbox = Sandbox::start_with(
+        SandboxConfig::default()
+            .without_demo_accounts()
+            .account(Account::new(KEY, SECRET, TOKEN, TOKEN_SECRET)),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let env = format!(
+        "X_API_BASE_URL={}\nX_API_KEY={KEY}\nX_API_KEY_SECRET={SECRET}\nX_ACCESS_TOKEN={TOKEN}\nX_ACCESS_TOKEN_SECRET={TOKEN_SECRET}\n",
+        sandbox.base_url()
+    );
+    common::write_env(dir.path(), &env);
+    let path = dir.path().to_path_buf();
+    let request = format!("GET {}/2/users/me", sandbox.base_url());
+    let out = tokio::task::spawn_blocking(move || {
+        common::example("verify_keys", &path).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = common::texts(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains(&request), "{stdout}");
+    assert!(stdout.contains("@sandbox_000042"), "{stdout}");
+}

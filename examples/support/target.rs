@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use xkeys::check::{self, Report};
-use xkeys::client::ClientConfig;
+use xkeys::client::{ClientConfig, BASE_URL_VAR};
 use xkeys::credentials::{
     mask, ApiKey, ApiKeySecret, Credentials, Field, LoadError, LoadedKeys, Loader,
 };
@@ -64,9 +64,22 @@ impl KeysArgs {
         (path, loader)
     }
 
-    /// The client's configuration: `X_API_BASE_URL` (or X), and `--timeout`.
+    /// The client's configuration, and `--timeout`: `X_API_BASE_URL` from the environment, else from
+    /// the `.env` file (`--env-file`, default `./.env`) as a bot that loads it with dotenvy sees it,
+    /// else X.
     pub fn config(&self) -> ClientConfig {
-        ClientConfig::from_env().timeout(Duration::from_secs(self.timeout))
+        let config = ClientConfig::from_env().timeout(Duration::from_secs(self.timeout));
+        if std::env::var_os(BASE_URL_VAR).is_some() {
+            return config;
+        }
+        let path = self.env_file.clone().unwrap_or_else(|| ".env".into());
+        let in_file = dotenvy::from_path_iter(path)
+            .ok()
+            .and_then(|mut items| items.find_map(|i| i.ok().filter(|(k, _)| k == BASE_URL_VAR)));
+        match in_file {
+            Some((_, url)) => config.base_url(url),
+            None => config,
+        }
     }
 
     /// Starts a sandbox whose slow scenario outlasts `--timeout`, and points `config` at it.

@@ -254,11 +254,15 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = |n: u64, one: &str, many: &str| match n {
+            1 => format!("1 {one}"),
+            n => format!("{n} {many}"),
+        };
         writeln!(
             f,
-            "{} rows, {} requests, {:.1} s:",
-            self.rows,
-            self.requests,
+            "{}, {}, {:.1} s:",
+            plural(self.rows, "row", "rows"),
+            plural(self.requests, "request", "requests"),
             self.elapsed.as_secs_f64()
         )?;
         let width = self
