@@ -60,6 +60,8 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(stop);
     }
 
+    // A sandbox: started for this run, or one that keeps running on this machine (X_API_BASE_URL).
+    let local = demo.is_some() || config.base_url_str().starts_with("http://127.0.0.1");
     // ANCHOR: flow
     let flow = PinFlow::new(key, secret, config)?;
     let request = match flow.request_token(args.access_type).await {
@@ -67,10 +69,10 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(failure) => return Ok(failed(&failure)),
     };
     // Nobody logs in to x.com for the sandbox: its authorize page lets you pick the account.
-    let who = if demo.is_some() { "the sandbox" } else { "X" };
-    let step1 = match demo {
-        None => "In your browser, log in to x.com as the BOT ACCOUNT (the one that will post).",
-        Some(_) => "The sandbox has no x.com login: its authorize page lets you pick the account.",
+    let who = if local { "the sandbox" } else { "X" };
+    let step1 = match local {
+        false => "In your browser, log in to x.com as the BOT ACCOUNT (the one that will post).",
+        true => "The sandbox has no x.com login: its authorize page lets you pick the account.",
     };
     println!("1. {step1}");
     println!("2. Open this URL, check the app and the permission, click 'Authorize app':\n");
@@ -117,7 +119,12 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("! {name} is set in the environment too, and wins over the file: unset it.");
     }
     if demo.is_none() {
-        println!("Next: cargo run --example verify_keys   # whose account does it act for?");
+        let file = (args.keys.env_file.as_ref()).map(|p| format!(" -- --env-file {}", p.display()));
+        let verify = format!(
+            "cargo run --example verify_keys{}",
+            file.unwrap_or_default()
+        );
+        println!("Next: {verify}   # whose account does it act for?");
     }
     Ok(ExitCode::SUCCESS)
 }

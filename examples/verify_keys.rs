@@ -52,6 +52,7 @@ async fn run(Args { need, json, keys }: Args) -> anyhow::Result<ExitCode> {
         if keys.sandbox {
             let scenario = keys.scenario();
             println!("SANDBOX: demo keys for the scenario '{scenario}' ({}), against the local sandbox, not X.\n", scenario.describe());
+            support::target::say_env_file_unread(&keys);
         } else {
             support::target::demo_banner(because.as_deref().unwrap_or_default());
         }

@@ -255,6 +255,16 @@ pub fn not_checked(loaded: &LoadedKeys) -> String {
     }
 }
 
+/// With `--sandbox`, `--env-file` is not read: says so, and how to check the tokens in that file.
+pub fn say_env_file_unread(keys: &KeysArgs) {
+    let (true, Some(path)) = (keys.sandbox, &keys.env_file) else {
+        return;
+    };
+    println!("{} is not read with --sandbox: a sandbox started for this run knows only its demo keys. To check", path.display());
+    println!("tokens a sandbox gave you, keep one running (cargo run --example sandbox -- --port 8080), get them");
+    println!("from it, put X_API_BASE_URL=http://127.0.0.1:8080 in that file, and run this without --sandbox.\n");
+}
+
 /// What a run with no keys at all says first: this is a demonstration, and how to check yours.
 pub fn demo_banner(not_checked: &str) {
     println!("No X keys found, so this is a DEMONSTRATION: demo keys verified against the xkeys");
