@@ -118,8 +118,7 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         let (file, line) = (path.display(), first.line);
         let question = format!("Replace the OAuth 2.0 tokens in {file} (line {line}) with the tokens for {name}? [y/N] ");
         if !matches!(read_line(&question).await?.trim(), "y" | "Y" | "yes") {
-            println!("Nothing written: {file} is unchanged.");
-            return Ok(ExitCode::from(1));
+            return Ok(support::terminal::declined(&path));
         }
     }
     println!("✔ {}.", tokens::save(&path, &tokens)?);

@@ -104,8 +104,7 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
             names.join(" and ")
         );
         if !matches!(read_line(&question).await?.trim(), "y" | "Y" | "yes") {
-            println!("Nothing written: {file} is unchanged.");
-            return Ok(ExitCode::from(1));
+            return Ok(support::terminal::declined(&path));
         }
     }
     let secret = grant.access_token_secret.expose_secret();

@@ -282,7 +282,14 @@ async fn existing_tokens_are_replaced_in_place_only_when_confirmed() {
         "{}",
         done.stdout
     );
-    assert!(done.stdout.contains("Nothing written: .env is unchanged."));
+    assert!(done
+        .stdout
+        .contains("Nothing written: .env is unchanged, and the new tokens are not kept anywhere."));
+    assert!(
+        done.stdout.contains("--env-file bot2.env"),
+        "{}",
+        done.stdout
+    );
     assert_eq!(std::fs::read_to_string(&env).unwrap(), before);
 
     // No answer at all (stdin closed) is a "no" too.

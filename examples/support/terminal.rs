@@ -69,3 +69,16 @@ pub async fn read_line(prompt: &str) -> anyhow::Result<String> {
     });
     read.await?.context("reading stdin")
 }
+
+/// When the user keeps the tokens already in `file`: says that the new ones are not kept, and how
+/// to keep both; exit status 1.
+pub fn declined(file: &std::path::Path) -> ExitCode {
+    println!(
+        "Nothing written: {} is unchanged, and the new tokens are not kept anywhere.",
+        file.display()
+    );
+    println!(
+        "To keep both, run this again with --env-file and a new file, e.g. --env-file bot2.env."
+    );
+    ExitCode::from(1)
+}
