@@ -63,7 +63,12 @@ async fn run(base: &str, file: &str, input: String, args: &[&str]) -> Run {
 }
 
 fn lines(run: &Run) -> Vec<serde_json::Value> {
-    run.stdout
+    json_lines(&run.stdout)
+}
+
+/// Each line of `stdout` (JSON Lines) as JSON.
+fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
@@ -472,10 +477,7 @@ fn on_the_sandbox_scenario_sets_the_rows_that_name_none() {
         .unwrap();
     let (stdout, stderr) = common::texts(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
-    let rows: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&stdout);
     let verdict = |label: &str| {
         rows.iter()
             .find(|r| r["label"] == label)
@@ -605,10 +607,7 @@ fn on_the_sandbox_a_demo_token_and_a_repeated_row_are_rows_like_the_others() {
         .unwrap();
     let (stdout, stderr) = common::texts(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
-    let rows: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows = json_lines(&stdout);
     assert_eq!(rows.len(), 2, "{stdout}{stderr}");
     assert_eq!(
         (&rows[0]["verdict"], &rows[0]["username"]),
