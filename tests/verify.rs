@@ -584,3 +584,27 @@ async fn the_base_url_in_the_env_file_counts() {
     assert!(stdout.contains(&request), "{stdout}");
     assert!(stdout.contains("@sandbox_000042"), "{stdout}");
 }
+
+/// A secret sent where the API Key goes: the sandbox's explanation shows only its length, never a
+/// prefix (the sandbox masks by what a value is, for any client, not only for xkeys).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secret_in_the_api_key_slot_is_never_shown_in_part() {
+    let sandbox = sandbox().await;
+    let demo = sandbox.demo(Scenario::FullAccess);
+    let mut credentials = demo_credentials(demo);
+    credentials.api_key = ApiKey::new(&demo.api_key_secret);
+    let client = XClient::new(credentials, config(&sandbox)).expect("client");
+    let verdict = verify(&client, Need::Read).await;
+    let explain = verdict.sandbox_explain.clone().unwrap_or_default();
+    assert!(
+        explain.contains(&format!(
+            "({} characters, hidden)",
+            demo.api_key_secret.len()
+        )),
+        "{explain}"
+    );
+    assert!(
+        !verdict.to_string().contains(&demo.api_key_secret[..4]),
+        "{verdict}"
+    );
+}

@@ -465,10 +465,30 @@ impl fmt::Debug for Redacted {
     }
 }
 
-/// The first 4 characters and `…`: how an id may appear in output.
+/// How a value the sandbox was sent may appear in output: the first 4 characters and `…` when it
+/// has the shape of a public id (an API Key, an Access Token, a Client ID), else only its length. It
+/// masks by what the value is, not by the slot it came in: a secret sent where the API Key goes, or a
+/// Bearer Token, an OAuth 2.0 token, a code, never shows in part.
 pub(crate) fn mask(id: &str) -> String {
+    if !looks_public(id) {
+        return format!("({} characters, hidden)", id.chars().count());
+    }
     let head: String = id.chars().take(4).collect();
     format!("{head}…")
+}
+
+/// An API Key (letters and digits, at most 30: X's are 25, older ones 22), an Access Token
+/// (`<digits>-<letters and digits>`, at most 64) or a Client ID (34, ending in `MTpjaQ`). The secrets
+/// are longer (41 to 50), and Bearer Tokens, Client Secrets and OAuth 2.0 tokens longer still or with
+/// `%`, `-` or `_`.
+fn looks_public(v: &str) -> bool {
+    let alnum = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let token = v
+        .split_once('-')
+        .is_some_and(|(id, rest)| digits(id) && alnum(rest));
+    (alnum(v) && (v.len() <= 30 || (v.len() == 34 && v.ends_with("MTpjaQ"))))
+        || (token && v.len() <= 64)
 }
 
 #[cfg(test)]
@@ -477,6 +497,27 @@ mod tests {
 
     fn is_alnum(s: &str) -> bool {
         s.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+
+    #[test]
+    fn a_secret_is_masked_by_its_length_an_id_by_its_prefix() {
+        for public in [
+            "Qz7mKp2VxR9tLw4NcB8hJd3Fs",                        // xkeys:allow (fake)
+            "xvz1evFS4wEEPTGEFPHBog",                           // xkeys:allow (fake)
+            "6253282-eWudHldSbIaelX7swmsiHImEL4KinwaGloHANdrY", // xkeys:allow (fake)
+            "M1M5R3BMVy13QmpScXkzTUt5OE46MTpjaQ",               // xkeys:allow (fake)
+        ] {
+            assert_eq!(mask(public), format!("{}…", &public[..4]));
+        }
+        // An API Key Secret, an Access Token Secret, a Bearer Token, an OAuth 2.0 token.
+        for secret in [
+            "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw", // xkeys:allow (fake)
+            "Sx1Dc2Fv3Gb4Hn5Jm6Kq7Lw8Ze9Xr0Ct1Vy2Bu3Ni4Mo5Pa", // xkeys:allow (fake)
+            "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F", // xkeys:allow (fake)
+            "bWRWa3gzdUk4OmNtUHNwWjZYNlJ0QmNmM05JWjJOSXlYV1pUUUtQWldtNGlEcE9xOjE2MjIxNjA4MDAwMDA6MTowOmF0OjE", // xkeys:allow (fake)
+        ] {
+            assert_eq!(mask(secret), format!("({} characters, hidden)", secret.len()));
+        }
     }
 
     #[test]

@@ -284,31 +284,13 @@ impl XClient {
                 None
             };
             match last {
-                Some(why) if retryable => {
-                    return self.reported(outcome.map_err(|e| e.last_attempt(why)))
-                }
+                Some(why) if retryable => return outcome.map_err(|e| e.last_attempt(why)),
                 None if retryable => {}
-                _ => return self.reported(outcome),
+                _ => return outcome,
             }
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(Duration::from_secs(120));
         }
-    }
-
-    /// An outcome as reported: the sandbox masks every id it names, whatever it holds, so a secret
-    /// sent where the API Key or the Access Token goes loses its prefix here.
-    fn reported(
-        &self,
-        outcome: Result<ApiResponse, ClientError>,
-    ) -> Result<ApiResponse, ClientError> {
-        outcome.map(|mut r| {
-            let c = &self.credentials;
-            let ids = [c.api_key.as_str(), c.access_token.as_str()];
-            r.sandbox_explain = r
-                .sandbox_explain
-                .map(|e| crate::credentials::secret::hide_prefixes_of(&e, &ids));
-            r
-        })
     }
 
     fn signed(

@@ -55,23 +55,6 @@ pub fn looks_public(value: &str) -> bool {
     api_key || access_token || client_id
 }
 
-/// `text` with the masked forms (`abcd…`, and the sandbox's `abcd...`) of each of `values` that is
-/// not public-looking replaced by its length: for explanations a server wrote about what it was
-/// sent (the sandbox masks every id it names, whatever the id holds).
-pub(crate) fn hide_prefixes_of(text: &str, values: &[&str]) -> String {
-    let mut text = text.to_string();
-    for value in values.iter().filter(|v| !looks_public(v)) {
-        let head: String = value.chars().take(4).collect();
-        if head.is_empty() {
-            continue;
-        }
-        for masked in [format!("{head}…"), format!("{head}...")] {
-            text = text.replace(&masked, &format!("({})", hidden(value)));
-        }
-    }
-    text
-}
-
 /// The decimal user id before the first `-` of an Access Token, if the token has one.
 pub fn user_id_prefix(token: &str) -> Option<&str> {
     let (digits, rest) = token.split_once('-')?;
@@ -254,17 +237,6 @@ mod tests {
             let debug = format!("{:?}", ApiKey::new(secret));
             assert!(!debug.contains(&secret[..4]), "{debug}");
         }
-        let explained = "unknown consumer key Sx1D... and token 1790…";
-        assert_eq!(
-            hide_prefixes_of(
-                explained,
-                &[
-                    "Sx1Dc2Fv3Gb4Hn5Jm6Kq7Lw8Ze9Xr0Ct1Vy2Bu3Ni4Mo5Pa",
-                    "1790000-abc"
-                ]
-            ),
-            "unknown consumer key (47 characters, hidden) and token 1790…"
-        );
     }
 
     #[test]
