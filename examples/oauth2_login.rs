@@ -76,7 +76,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (path, _) = args.keys.env_to_write();
+    let path = args.keys.env_path();
     let (settings, mut config) = (Settings::load(Some(&path))?, args.keys.config());
     let (redirect, mut app) = (settings.redirect_uri(), settings.clone());
     let sandbox = match args.keys.sandbox {

@@ -47,7 +47,7 @@ impl KeysArgs {
         if self.sandbox {
             return Ok(None);
         }
-        let path = self.env_file.clone().unwrap_or_else(|| ".env".into());
+        let path = self.env_path();
         // A .env that dotenv can't read is the offline check's to report, with the line.
         let Ok(settings) = Settings::load(Some(&path)) else {
             return Ok(None);

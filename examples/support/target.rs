@@ -53,10 +53,15 @@ impl KeysArgs {
         }
     }
 
-    /// The `.env` an example writes to (`--env-file`, default `./.env`), and a loader of your keys
-    /// that reads it if it exists yet.
+    /// The `.env` file: `--env-file`, default `./.env`.
+    pub fn env_path(&self) -> PathBuf {
+        self.env_file.clone().unwrap_or_else(|| ".env".into())
+    }
+
+    /// The `.env` an example writes to ([`KeysArgs::env_path`]), and a loader of your keys that
+    /// reads it if it exists yet.
     pub fn env_to_write(&self) -> (PathBuf, Loader) {
-        let path = self.env_file.clone().unwrap_or_else(|| ".env".into());
+        let path = self.env_path();
         let loader = match path.exists() {
             true => Loader::new().env_file(&path),
             false => Loader::new().no_env_file(),
@@ -65,15 +70,13 @@ impl KeysArgs {
     }
 
     /// The client's configuration, and `--timeout`: `X_API_BASE_URL` from the environment, else from
-    /// the `.env` file (`--env-file`, default `./.env`) as a bot that loads it with dotenvy sees it,
-    /// else X.
+    /// the `.env` file ([`KeysArgs::env_path`]) as a bot that loads it with dotenvy sees it, else X.
     pub fn config(&self) -> ClientConfig {
         let config = ClientConfig::from_env().timeout(Duration::from_secs(self.timeout));
         if std::env::var_os(BASE_URL_VAR).is_some() {
             return config;
         }
-        let path = self.env_file.clone().unwrap_or_else(|| ".env".into());
-        let in_file = dotenvy::from_path_iter(path)
+        let in_file = dotenvy::from_path_iter(self.env_path())
             .ok()
             .and_then(|mut items| items.find_map(|i| i.ok().filter(|(k, _)| k == BASE_URL_VAR)));
         match in_file {
