@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use support::target::KeysArgs;
 use support::terminal::{failed, offline_errors, read_line};
+use xkeys::client::is_loopback;
 use xkeys::credentials::{mask, Field, Origin};
 use xkeys::env_file;
 use xkeys::pin::{AccessType, Pin, PinFlow};
@@ -60,8 +61,8 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
         return Ok(stop);
     }
 
-    // A sandbox: started for this run, or one that keeps running on this machine (X_API_BASE_URL).
-    let local = demo.is_some() || config.base_url_str().starts_with("http://127.0.0.1");
+    // A sandbox, started for this run or running on this machine (X_API_BASE_URL), has no x.com login.
+    let local = url::Url::parse(config.base_url_str()).is_ok_and(|u| is_loopback(&u));
     // ANCHOR: flow
     let flow = PinFlow::new(key, secret, config)?;
     let request = match flow.request_token(args.access_type).await {
@@ -119,11 +120,8 @@ async fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     if demo.is_none() {
         let file = (args.keys.env_file.as_ref()).map(|p| format!(" -- --env-file {}", p.display()));
-        let verify = format!(
-            "cargo run --example verify_keys{}",
-            file.unwrap_or_default()
-        );
-        println!("Next: {verify}   # whose account does it act for?");
+        let file = file.unwrap_or_default();
+        println!("Next: cargo run --example verify_keys{file}   # whose account does it act for?");
     }
     Ok(ExitCode::SUCCESS)
 }
