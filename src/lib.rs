@@ -31,3 +31,4 @@ pub mod many;
 pub mod oauth2;
 pub mod pin;
 pub mod verify;
+mod words;

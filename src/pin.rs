@@ -110,7 +110,7 @@ pub enum PinError {
     #[error("no PIN was entered: type the digits X shows after you click 'Authorize app' (see \"Get tokens for a bot account\", book/tokens-for-a-bot-account.md)")]
     Empty,
     /// Something other than digits.
-    #[error("the PIN must be digits only (X shows 7, e.g. 0123456), but what was entered has {0} other character{s}: type just the digits", s = if *.0 == 1 { "" } else { "s" })]
+    #[error("the PIN must be digits only (X shows 7, e.g. 0123456), but what was entered has {}: type just the digits", crate::words::counted(*.0 as u64, "other character"))]
     NotDigits(usize),
     /// Too few or too many digits to be a PIN.
     #[error("the PIN has {0} digits, but X's PINs have 7: type the number X shows after 'Authorize app'")]

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::chapters::Chapter;
 use crate::credentials::{Field, Origin};
+use crate::words::counted;
 
 /// How bad a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -240,10 +241,10 @@ impl Report {
 
     /// "0 errors, 1 warning".
     fn counts(&self) -> (String, String) {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let plural = |severity, word| counted(self.count(severity) as u64, word);
         (
-            plural(self.count(Severity::Error), "error"),
-            plural(self.count(Severity::Warning), "warning"),
+            plural(Severity::Error, "error"),
+            plural(Severity::Warning, "warning"),
         )
     }
 }

@@ -30,7 +30,7 @@ pub fn mask(value: &str) -> String {
 /// A value shown only by its length: `50 characters, hidden`.
 pub(crate) fn hidden(value: &str) -> String {
     let n = value.chars().count();
-    format!("{n} character{}, hidden", if n == 1 { "" } else { "s" })
+    format!("{}, hidden", crate::words::counted(n as u64, "character"))
 }
 
 /// Whether a value has the shape of a public id, once the spaces, quotes and `Bearer ` a copy-paste

@@ -14,6 +14,7 @@ use crate::account::AccessLevel;
 use crate::api_error::{Blame, Problem, ProblemKind, Retry};
 use crate::credentials::mask;
 use crate::verify::Verdict;
+use crate::words::counted;
 
 /// What a row's result says: the token works, the row can't be used, or what is wrong. Serialized
 /// as `ok`, `malformed` or the problem's name (e.g. `keys-rejected`).
@@ -254,15 +255,11 @@ impl Summary {
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plural = |n: u64, one: &str, many: &str| match n {
-            1 => format!("1 {one}"),
-            n => format!("{n} {many}"),
-        };
         writeln!(
             f,
             "{}, {}, {:.1} s:",
-            plural(self.rows, "row", "rows"),
-            plural(self.requests, "request", "requests"),
+            counted(self.rows, "row"),
+            counted(self.requests, "request"),
             self.elapsed.as_secs_f64()
         )?;
         let width = self
